@@ -1,0 +1,2 @@
+namespace CourseKit.Core;
+internal static class Placeholder { }
