@@ -1,2 +1,86 @@
-Console.WriteLine("CourseRunner: not built yet");
-return 1;
+using CourseKit.Runner;
+
+// The course runner. Usage (from anywhere inside the repository):
+//   dotnet run --project tools/CourseRunner                 run every lesson, write artifacts/course/
+//   dotnet run --project tools/CourseRunner -- 00-start-here  run one lesson (name, file name or number)
+// Options: --notebooks DIR (default notebooks/), --output DIR (default artifacts/course/).
+// Exit code 0 when every cell of every lesson ran without an error, 1 otherwise, 2 on bad arguments.
+
+var names = new List<string>();
+string? notebooksDirectory = null;
+string? outputDirectory = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--notebooks" when i + 1 < args.Length:
+            notebooksDirectory = args[++i];
+            break;
+        case "--output" when i + 1 < args.Length:
+            outputDirectory = args[++i];
+            break;
+        case "-h" or "--help":
+            Console.WriteLine("usage: CourseRunner [LESSON...] [--notebooks DIR] [--output DIR]");
+            return 0;
+        case var a when a.StartsWith('-'):
+            Console.Error.WriteLine($"unknown option {a}; usage: CourseRunner [LESSON...] [--notebooks DIR] [--output DIR]");
+            return 2;
+        default:
+            names.Add(args[i]);
+            break;
+    }
+}
+
+var root = CourseRepository.FindRoot(Directory.GetCurrentDirectory());
+notebooksDirectory = Path.GetFullPath(notebooksDirectory ?? Path.Combine(root, "notebooks"));
+outputDirectory = Path.GetFullPath(outputDirectory ?? Path.Combine(root, "artifacts", "course"));
+
+var all = Lesson.Discover(notebooksDirectory);
+IReadOnlyList<Lesson> lessons;
+try
+{
+    lessons = names.Count == 0 ? all : names.Select(n => Lesson.Find(all, n)).ToList();
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+if (lessons.Count == 0)
+{
+    Console.Error.WriteLine($"no lessons (NN-topic.ipynb) in {notebooksDirectory}");
+    return 2;
+}
+
+var results = new List<LessonResult>();
+var progress = new Progress(p => Console.WriteLine(Report.ProgressLine(p)));
+foreach (var lesson in lessons)
+{
+    Console.WriteLine($"▶ {lesson.Name}");
+    using var kernel = new LessonKernel();
+    var result = await kernel.RunAsync(lesson, progress);
+    results.Add(result);
+    Console.WriteLine(result.Succeeded
+        ? $"✔ {lesson.Name}: {result.CodeCells} code cells in {result.Elapsed.TotalSeconds:0.0}s"
+        : $"✘ {result.FailureMessage}");
+}
+
+var index = SiteWriter.Write(outputDirectory, results);
+Console.WriteLine();
+Console.Write(Report.SummaryTable(results));
+Console.WriteLine($"site: {index}");
+
+var failures = results.Where(r => !r.Succeeded).ToList();
+foreach (var failure in failures)
+{
+    Console.Error.WriteLine($"FAILED {failure.FailureMessage}");
+}
+
+return failures.Count == 0 ? 0 : 1;
+
+/// <summary>Reports progress synchronously, in order (System.Progress posts to the thread pool).</summary>
+internal sealed class Progress(Action<CellProgress> report) : IProgress<CellProgress>
+{
+    public void Report(CellProgress value) => report(value);
+}
