@@ -7,7 +7,8 @@ namespace CourseKit.Views;
 /// The one place views write HTML (and inline SVG). Text and attribute values always go through
 /// <see cref="HtmlEncoder"/>, so a process named <c>&lt;img src=x onerror=alert(1)&gt;</c> shows as text;
 /// tag and attribute names come from code and are checked. There is no "raw" method for user data: the only
-/// unencoded output is the view's own constant style sheet.
+/// unencoded output is the view's own constant style sheet and fragments other renderers built (see
+/// <see cref="TrustedFragment"/>).
 /// </summary>
 internal sealed class HtmlWriter
 {
@@ -63,6 +64,14 @@ internal sealed class HtmlWriter
         return this;
     }
 
+    /// <summary>Embeds HTML that a registered renderer produced (it was built by a writer like this one, so
+    /// it is already encoded): how a filmstrip holds the views of its frames.</summary>
+    public HtmlWriter TrustedFragment(HtmlFragment fragment)
+    {
+        builder.Append(fragment.Html);
+        return this;
+    }
+
     /// <inheritdoc />
     public override string ToString()
     {
@@ -103,3 +112,6 @@ internal sealed class HtmlWriter
 
 /// <summary>A style sheet written by the library itself (a constant), the only unencoded text views emit.</summary>
 internal sealed record StyleSheet(string Css);
+
+/// <summary>HTML produced by one of the library's renderers, safe to embed in another view.</summary>
+internal sealed record HtmlFragment(string Html);

@@ -49,5 +49,11 @@ internal static class Theme
         ".ck .ck-s-code{background:repeating-linear-gradient(0deg,#CC79A7 0 3px,#E8B9D3 3px 5px);color:#000}",
         ".ck .ck-s-absent{background:transparent;border-style:dashed;color:var(--ck-muted)}",
         ".ck .ck-s-free{background:transparent;border-style:dotted;color:var(--ck-muted)}",
+        // The same states in SVG (fill instead of background); the letter drawn on each box is the second cue.
+        ".ck svg .ck-s-private{fill:#0072B2}.ck svg .ck-s-cow{fill:#E69F00}.ck svg .ck-s-vm{fill:#009E73}.ck svg .ck-s-code{fill:#CC79A7}",
+        ".ck svg .ck-s-absent,.ck svg .ck-s-free{fill:transparent;stroke:var(--ck-muted);stroke-dasharray:3 2}",
+        ".ck svg text.ck-on-s-private,.ck svg text.ck-on-s-vm{fill:#fff}.ck svg text.ck-on-s-cow,.ck svg text.ck-on-s-code{fill:#000}",
+        ".ck svg text.ck-on-s-absent,.ck svg text.ck-on-s-free{fill:var(--ck-muted)}",
+        ".ck svg text.ck-head{font-weight:bold;font-family:system-ui,sans-serif}",
         ".ck .ck-p-running{color:#0072B2}.ck .ck-p-waiting{color:#E69F00}.ck .ck-p-zombie{color:#D55E00}"));
 }
