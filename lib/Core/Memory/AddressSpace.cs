@@ -1,0 +1,434 @@
+using System.Runtime.CompilerServices;
+
+namespace CourseKit.Memory;
+
+/// <summary>How an access to memory ended.</summary>
+internal enum AccessOutcome
+{
+    Ok,
+    /// <summary>Outside every segment: SIGSEGV with SEGV_MAPERR.</summary>
+    SegvUnmapped,
+    /// <summary>Not allowed by the segment's protection: SIGSEGV with SEGV_ACCERR.</summary>
+    SegvProtection,
+    /// <summary>A frame was needed and none is free: the OOM killer's business.</summary>
+    OutOfMemory,
+}
+
+/// <summary>A fault that happened during an access: its kind and the frames involved (-1 when none).</summary>
+internal readonly record struct FaultInfo(FaultKind Kind, int OldFrame, int NewFrame, bool Happened = true);
+
+/// <summary>
+/// A process's view of memory (Linux's mm_struct): segments (VMAs) and the page table that maps their
+/// pages to frames. Processes created with CLONE_VM (threads, vfork children) share one address space.
+/// </summary>
+/// <remarks>
+/// Pages are mapped lazily: a segment reserves addresses, the first touch of a page faults and maps a frame
+/// (<see cref="HandleMissingPage"/>). After fork, private writable pages are shared read-only and marked
+/// copy-on-write; the only place that decides between copying and reusing on a write is
+/// <see cref="ResolveWriteFault"/>.
+/// </remarks>
+public sealed class AddressSpace
+{
+    private readonly List<Segment> _segments = [];
+    private Segment? _lastSegment;
+
+    internal AddressSpace(PhysicalMemory memory, MemoryLayout layout)
+    {
+        Memory = memory;
+        Layout = layout;
+        PageTable = new PageTable();
+    }
+
+    internal PhysicalMemory Memory { get; }
+    internal MemoryLayout Layout { get; }
+    private int PageSize => Memory.PageSize;
+
+    /// <summary>A number naming this space, so views can show which processes share one (CLONE_VM).</summary>
+    public int Id { get; internal set; }
+
+    /// <summary>The page table mapping this space's pages to frames.</summary>
+    public PageTable PageTable { get; private set; }
+
+    /// <summary>The segments in address order (immutable records).</summary>
+    public IReadOnlyList<Segment> Segments => _segments;
+
+    /// <summary>Processes using this space (mm_users): more than one after CLONE_VM.</summary>
+    public int Users { get; internal set; } = 1;
+
+    /// <summary>Where the heap starts (the initial program break).</summary>
+    public VirtualAddress HeapStart { get; private set; }
+
+    /// <summary>The program break: the end of the heap as brk/sbrk see it (not necessarily page aligned).</summary>
+    public VirtualAddress Break { get; private set; }
+
+    /// <summary>Resident pages (present entries).</summary>
+    public int ResidentPages => PageTable.PresentCount;
+
+    // ----- building an image (exec) -----
+
+    /// <summary>
+    /// Lays out a fresh image: code from <paramref name="file"/>, data, an empty heap and the stack
+    /// (xv6's exec builds the same picture). Nothing is resident yet.
+    /// </summary>
+    internal static AddressSpace ForImage(PhysicalMemory memory, MemoryLayout layout, string file, int codePages, int dataPages)
+    {
+        var space = new AddressSpace(memory, layout);
+        ulong ps = (ulong)memory.PageSize;
+        var codeStart = new VirtualAddress(layout.CodeStart);
+        var dataStart = codeStart + (long)((ulong)codePages * ps);
+        var heapStart = dataStart + (long)((ulong)dataPages * ps);
+        space.Add(new Segment(SegmentKind.Code, codeStart, dataStart, Protection.ReadExec, File: file));
+        if (dataPages > 0) space.Add(new Segment(SegmentKind.Data, dataStart, heapStart, Protection.ReadWrite));
+        space.HeapStart = space.Break = heapStart;
+        var stackTop = new VirtualAddress(layout.StackTop);
+        space.Add(new Segment(SegmentKind.Stack, stackTop + -(long)((ulong)layout.InitialStackPages * ps), stackTop, Protection.ReadWrite));
+        return space;
+    }
+
+    private void Add(Segment segment)
+    {
+        int at = _segments.FindIndex(s => s.Start > segment.Start);
+        _segments.Insert(at < 0 ? _segments.Count : at, segment);
+        _lastSegment = null;
+    }
+
+    private void Replace(Segment old, Segment? replacement)
+    {
+        int at = _segments.IndexOf(old);
+        if (replacement is null) _segments.RemoveAt(at);
+        else _segments[at] = replacement;
+        _lastSegment = null;
+    }
+
+    /// <summary>The segment containing <paramref name="address"/>, or null.</summary>
+    public Segment? FindSegment(VirtualAddress address)
+    {
+        var last = _lastSegment;
+        if (last is not null && last.Contains(address)) return last;
+        foreach (var segment in _segments)
+        {
+            if (segment.Contains(address)) return _lastSegment = segment;
+        }
+        return null;
+    }
+
+    // ----- the fault path -----
+
+    /// <summary>
+    /// Makes page <paramref name="vpn"/> usable for a read or a write, taking whatever fault is needed:
+    /// demand-zero or page-cache on first touch, copy-on-write on a write to a shared page, SIGSEGV when
+    /// the segment forbids the access or no segment covers the page.
+    /// </summary>
+    internal AccessOutcome Touch(ulong vpn, bool write, FaultCounters faults, out FaultInfo fault, out int frame)
+    {
+        fault = default;
+        frame = -1;
+        var address = new VirtualAddress(vpn * (ulong)PageSize);
+        var segment = FindSegment(address) ?? GrowStack(address);
+        if (segment is null) return Segv(FaultKind.Unmapped, faults, out fault, AccessOutcome.SegvUnmapped);
+        var need = write ? Protection.Write : Protection.Read;
+        if ((segment.Protection & need) == 0) return Segv(FaultKind.Protection, faults, out fault, AccessOutcome.SegvProtection);
+
+        ref var pte = ref PageTable.Walk(vpn);
+        var outcome = AccessOutcome.Ok;
+        if (!pte.Present) outcome = HandleMissingPage(ref pte, segment, vpn, faults, out fault);
+        if (outcome == AccessOutcome.Ok && write && (pte.Flags & PteFlags.Writable) == 0)
+            outcome = ResolveWriteFault(ref pte, segment, faults, out fault);
+        if (outcome != AccessOutcome.Ok) return outcome;
+        pte.Flags |= write ? PteFlags.Accessed | PteFlags.Dirty : PteFlags.Accessed;
+        frame = pte.Frame;
+        return AccessOutcome.Ok;
+    }
+
+    private static AccessOutcome Segv(FaultKind kind, FaultCounters faults, out FaultInfo fault, AccessOutcome outcome)
+    {
+        faults.Count(kind);
+        fault = new FaultInfo(kind, -1, -1);
+        return outcome;
+    }
+
+    /// <summary>
+    /// First touch of a page: map the executable's page from the page cache (code), or a fresh zero-filled
+    /// frame (anonymous memory). Like Linux's do_anonymous_page with the zero page disabled, a fresh
+    /// anonymous page in a writable segment is mapped writable and counted dirty even on a read fault.
+    /// </summary>
+    private AccessOutcome HandleMissingPage(ref Pte pte, Segment segment, ulong vpn, FaultCounters faults, out FaultInfo fault)
+    {
+        fault = default;
+        FaultKind kind;
+        FrameNumber frame;
+        if (segment.File is not null)
+        {
+            long filePage = segment.FilePage + (long)(vpn - segment.Start.Value / (ulong)PageSize);
+            if (!Memory.TryFindCached(segment.File, filePage, out frame))
+            {
+                if (!Memory.TryAllocate(out frame)) return AccessOutcome.OutOfMemory;
+                Memory.AddToPageCache(frame, segment.File, filePage);
+            }
+            kind = FaultKind.PageCache;
+        }
+        else
+        {
+            if (!Memory.TryAllocate(out frame)) return AccessOutcome.OutOfMemory;
+            if ((segment.Protection & Protection.Write) != 0) Memory.At(frame).Flags |= FrameFlags.Dirty;
+            kind = FaultKind.DemandZero;
+        }
+        Memory.Map(frame);
+        pte.Frame = frame.Value;
+        pte.Flags = PteFlags.Present | PteFlags.User
+            | (segment.File is null && (segment.Protection & Protection.Write) != 0 ? PteFlags.Writable : 0);
+        PageTable.PresentCount++;
+        faults.Count(kind);
+        fault = new FaultInfo(kind, -1, frame.Value);
+        return AccessOutcome.Ok;
+    }
+
+    /// <summary>
+    /// The one place that resolves a write to a present, read-only page of a writable segment (a
+    /// copy-on-write page): when another entry still maps the frame, copy it into a new frame; when this
+    /// entry is the last one (map count 1), just make it writable again ("reuse", a fault without a copy).
+    /// </summary>
+    private AccessOutcome ResolveWriteFault(ref Pte pte, Segment segment, FaultCounters faults, out FaultInfo fault)
+    {
+        fault = default;
+        if ((pte.Flags & PteFlags.CopyOnWrite) == 0 || (segment.Protection & Protection.Write) == 0)
+            throw new CourseKit.Kernel.KernelBugException($"write fault on a read-only page that is not copy-on-write ({pte.Flags}) in {segment}");
+        var old = pte.FrameNumber;
+        if (Memory.MapCount(old) == 1)
+        {
+            pte.Flags = (pte.Flags | PteFlags.Writable) & ~PteFlags.CopyOnWrite;
+            faults.Count(FaultKind.CowReuse);
+            fault = new FaultInfo(FaultKind.CowReuse, old.Value, old.Value);
+            return AccessOutcome.Ok;
+        }
+        if (!Memory.TryAllocate(out var copy)) return AccessOutcome.OutOfMemory;
+        Memory.CopyContent(old, copy);
+        Memory.Map(copy);
+        Memory.Unmap(old);
+        pte.Frame = copy.Value;
+        pte.Flags = (pte.Flags | PteFlags.Writable) & ~PteFlags.CopyOnWrite;
+        faults.Count(FaultKind.CowCopy);
+        fault = new FaultInfo(FaultKind.CowCopy, old.Value, copy.Value);
+        return AccessOutcome.Ok;
+    }
+
+    /// <summary>
+    /// A touch just below the stack grows it down (as Linux's expand_stack), within the stack limit and
+    /// keeping a guard gap to the segment below. Returns the grown segment, or null.
+    /// </summary>
+    private Segment? GrowStack(VirtualAddress address)
+    {
+        var stack = _segments.Find(s => s.Kind == SegmentKind.Stack);
+        if (stack is null || address >= stack.Start) return null;
+        if (stack.End - address > Layout.StackLimitBytes) return null;
+        var newStart = new VirtualAddress(address.Value / (ulong)PageSize * (ulong)PageSize);
+        long gap = (long)Layout.StackGuardPages * PageSize;
+        if (_segments.Any(s => s != stack && s.End > newStart + -gap && s.Start < stack.Start)) return null;
+        var grown = stack with { Start = newStart };
+        Replace(stack, grown);
+        return grown;
+    }
+
+    // ----- fork -----
+
+    /// <summary>Pages fork would have to copy without copy-on-write (present pages of private writable segments).</summary>
+    internal long PagesToCopyEagerly()
+    {
+        long pages = 0;
+        foreach (var segment in _segments)
+        {
+            if (!segment.IsPrivateWritable) continue;
+            PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
+            {
+                for (int i = from; i < to; i++) if (leaf[i].Present) pages++;
+            });
+        }
+        return pages;
+    }
+
+    /// <summary>
+    /// Fork's copy of the address space (xv6's uvmcopy). Code and shared mappings are shared as they are.
+    /// Private writable pages are, with <paramref name="copyOnWrite"/>, shared read-only and marked
+    /// copy-on-write in both tables; without it, copied into new frames at once (the caller checked that
+    /// enough frames are free: <see cref="PagesToCopyEagerly"/>).
+    /// </summary>
+    internal AddressSpace CopyForFork(bool copyOnWrite)
+    {
+        var child = new AddressSpace(Memory, Layout) { HeapStart = HeapStart, Break = Break };
+        child._segments.AddRange(_segments);
+        child.PageTable = PageTable.CloneEntries();
+        foreach (var segment in _segments)
+        {
+            if (!segment.IsPrivateWritable) ShareFrames(segment, child);
+            else if (copyOnWrite) ShareCopyOnWrite(segment, child);
+            else CopyFrames(segment, child);
+        }
+        return child;
+    }
+
+    private void ShareFrames(Segment segment, AddressSpace child) =>
+        PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
+        {
+            for (int i = from; i < to; i++) if (leaf[i].Present) Memory.Map(leaf[i].FrameNumber);
+        });
+
+    private void ShareCopyOnWrite(Segment segment, AddressSpace child) =>
+        PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, leafBase) =>
+        {
+            var childLeaf = child.PageTable.LeafOf(leafBase);
+            for (int i = from; i < to; i++)
+            {
+                if (!leaf[i].Present) continue;
+                leaf[i].Flags = (leaf[i].Flags & ~PteFlags.Writable) | PteFlags.CopyOnWrite;
+                childLeaf[i].Flags = (childLeaf[i].Flags & ~(PteFlags.Writable | PteFlags.Dirty | PteFlags.Accessed)) | PteFlags.CopyOnWrite;
+                Memory.Map(leaf[i].FrameNumber);
+            }
+        });
+
+    private void CopyFrames(Segment segment, AddressSpace child) =>
+        PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, leafBase) =>
+        {
+            var childLeaf = child.PageTable.LeafOf(leafBase);
+            for (int i = from; i < to; i++)
+            {
+                if (!leaf[i].Present) continue;
+                if (!Memory.TryAllocate(out var copy))
+                    throw new CourseKit.Kernel.KernelBugException("eager fork ran out of frames after checking they were free");
+                Memory.CopyContent(leaf[i].FrameNumber, copy);
+                Memory.Map(copy);
+                childLeaf[i].Frame = copy.Value;
+            }
+        });
+
+    // ----- heap and mappings -----
+
+    /// <summary>
+    /// Moves the program break (brk). Growing only reserves addresses (pages come on first touch);
+    /// shrinking unmaps the pages above the new break. Returns false when the heap would run into
+    /// the next segment or below its start.
+    /// </summary>
+    internal bool SetBreak(VirtualAddress newBreak)
+    {
+        if (newBreak < HeapStart) return false;
+        var newEnd = PageAlignUp(newBreak);
+        var heap = _segments.Find(s => s.Kind == SegmentKind.Heap);
+        var oldEnd = heap?.End ?? HeapStart;
+        if (newEnd > oldEnd && _segments.Any(s => s.Kind != SegmentKind.Heap && s.Start < newEnd && s.End > oldEnd)) return false;
+        if (newEnd < oldEnd) UnmapPages(newEnd.Value / (ulong)PageSize, oldEnd.Value / (ulong)PageSize);
+        var resized = newEnd > HeapStart ? new Segment(SegmentKind.Heap, HeapStart, newEnd, Protection.ReadWrite) : null;
+        if (heap is null && resized is not null) Add(resized);
+        else if (heap is not null) Replace(heap, resized);
+        Break = newBreak;
+        return true;
+    }
+
+    /// <summary>Where an anonymous mapping of <paramref name="pages"/> pages would go: the highest gap below the mmap base.</summary>
+    internal VirtualAddress? FindMmapGap(long pages)
+    {
+        ulong length = (ulong)pages * (ulong)PageSize;
+        ulong top = Layout.MmapBase;
+        foreach (var segment in _segments.Where(s => s.Start.Value < Layout.MmapBase).OrderByDescending(s => s.Start))
+        {
+            if (segment.End.Value <= top && top - segment.End.Value >= length) return new VirtualAddress(top - length);
+            top = Math.Min(top, segment.Start.Value);
+        }
+        ulong floor = Break.Value + (ulong)PageSize * 1024; // leave the heap room to grow
+        return top >= floor + length ? new VirtualAddress(top - length) : null;
+    }
+
+    /// <summary>Adds an anonymous mapping at <paramref name="start"/> (found by <see cref="FindMmapGap"/>).</summary>
+    internal Segment Map(VirtualAddress start, long pages, Protection protection, bool shared)
+    {
+        var segment = new Segment(SegmentKind.Mmap, start, start + pages * PageSize, protection, shared);
+        Add(segment);
+        return segment;
+    }
+
+    /// <summary>Removes an mmap segment and frees its pages (frames others still map stay).</summary>
+    internal void Unmap(Segment segment)
+    {
+        UnmapPages(FirstPage(segment), EndPage(segment));
+        Replace(segment, null);
+    }
+
+    private void UnmapPages(ulong first, ulong end) =>
+        PageTable.ForEachSlice(first, end, (leaf, from, to, _) =>
+        {
+            for (int i = from; i < to; i++)
+            {
+                if (!leaf[i].Present) continue;
+                Memory.Unmap(leaf[i].FrameNumber);
+                leaf[i] = default;
+                PageTable.PresentCount--;
+            }
+        });
+
+    /// <summary>Tears the space down (exit_mmap): every frame is unmapped, freed if this was its last mapping.</summary>
+    internal void Release()
+    {
+        foreach (var segment in _segments) UnmapPages(FirstPage(segment), EndPage(segment));
+        if (PageTable.PresentCount != 0) throw new CourseKit.Kernel.KernelBugException($"{PageTable.PresentCount} pages mapped outside every segment");
+        PageTable.Clear();
+        _segments.Clear();
+        _lastSegment = null;
+    }
+
+    // ----- reading and writing (after Touch made the page usable) -----
+
+    internal ulong ReadWord(int frame, int wordIndex) => Memory.ReadWord(new FrameNumber(frame), wordIndex);
+
+    // ----- accounting -----
+
+    /// <summary>smaps numbers for the whole space, or for one segment of it.</summary>
+    public Smaps Smaps(Segment? segment = null)
+    {
+        long rss = 0, sharedClean = 0, sharedDirty = 0, privateClean = 0, privateDirty = 0;
+        ulong pssFixed = 0; // Linux keeps Pss in bytes << 12 (PSS_SHIFT) to add fractions exactly enough
+        decimal pssBytes = 0;
+        int ps = PageSize;
+        foreach (var s in segment is null ? _segments : [segment])
+        {
+            PageTable.ForEachSlice(FirstPage(s), EndPage(s), (leaf, from, to, _) =>
+            {
+                for (int i = from; i < to; i++)
+                {
+                    if (!leaf[i].Present) continue;
+                    int mapCount = Memory.MapCount(leaf[i].FrameNumber);
+                    bool dirty = (leaf[i].Flags & PteFlags.Dirty) != 0 || Memory.IsDirty(leaf[i].FrameNumber);
+                    rss += ps;
+                    pssFixed += ((ulong)ps << 12) / (ulong)mapCount;
+                    pssBytes += (decimal)ps / mapCount;
+                    if (mapCount >= 2) { if (dirty) sharedDirty += ps; else sharedClean += ps; }
+                    else { if (dirty) privateDirty += ps; else privateClean += ps; }
+                }
+            });
+        }
+        return new Smaps(rss / 1024, (long)(pssFixed >> 22), sharedClean / 1024, sharedDirty / 1024,
+            privateClean / 1024, privateDirty / 1024, pssBytes);
+    }
+
+    // ----- helpers -----
+
+    internal ulong FirstPage(Segment s) => s.Start.Value / (ulong)PageSize;
+    internal ulong EndPage(Segment s) => s.End.Value / (ulong)PageSize;
+
+    internal VirtualAddress PageAlignUp(VirtualAddress a) =>
+        new((a.Value + (ulong)PageSize - 1) / (ulong)PageSize * (ulong)PageSize);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool IsNullRef(ref Pte pte) => Unsafe.IsNullRef(ref pte);
+}
+
+/// <summary>
+/// Where things go in a fresh address space (x86-64 without address randomization, so runs repeat), and
+/// the stack limits.
+/// </summary>
+internal sealed record MemoryLayout(ulong CodeStart, ulong MmapBase, ulong StackTop, int InitialStackPages, long StackLimitBytes, int StackGuardPages)
+{
+    public static MemoryLayout For(int pageSize)
+    {
+        ulong Align(ulong a) => a / (ulong)pageSize * (ulong)pageSize;
+        return new MemoryLayout(Align(0x40_0000), Align(0x7fff_f7ff_f000), Align(0x7fff_ffff_f000),
+            InitialStackPages: Math.Max(1, 132 * 1024 / pageSize), StackLimitBytes: 8 * 1024 * 1024, StackGuardPages: 256);
+    }
+}

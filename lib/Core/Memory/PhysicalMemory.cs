@@ -1,0 +1,233 @@
+using System.Runtime.InteropServices;
+using CourseKit.Tracing;
+
+namespace CourseKit.Memory;
+
+/// <summary>
+/// The simulated RAM: a table of page-sized frames, each with a map count (how many page-table entries
+/// point at it), a dirty bit and its content, plus a free list and the page cache of executables.
+/// </summary>
+/// <remarks>
+/// <para>The frame table is one array of small structs (24 bytes per frame, no object per frame), so a
+/// million-page machine stays small; page contents are immutable and shared between frames until written,
+/// which makes the copy in a copy-on-write fault O(1).</para>
+/// <para>Map counts are changed only by <see cref="Map"/> and <see cref="Unmap"/>, which the page-table code
+/// calls when it adds or removes an entry: the invariant "map count = number of entries pointing here" is
+/// maintained in one place. A frame whose count drops to zero goes back to the free list at once.</para>
+/// </remarks>
+public sealed class PhysicalMemory
+{
+    private readonly Frame[] _frames;
+    private readonly int[] _free;  // stack of free frame numbers; the top is handed out next
+    private int _freeCount;
+    private readonly Dictionary<(string File, long Page), int> _pageCache = [];
+    private readonly Dictionary<int, (string File, long Page)> _pageCacheOwner = [];
+
+    /// <summary>Creates <paramref name="frames"/> free frames of <paramref name="pageSize"/> bytes.</summary>
+    public PhysicalMemory(int frames, int pageSize)
+    {
+        if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "a machine needs at least 1 frame");
+        if (pageSize < 64 || !int.IsPow2(pageSize) || pageSize > 65536)
+            throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "the page size must be a power of two from 64 to 65536 bytes");
+        PageSize = pageSize;
+        _frames = new Frame[frames];
+        _free = new int[frames];
+        for (int i = 0; i < frames; i++) _free[i] = frames - 1 - i; // frame 0 is handed out first
+        _freeCount = frames;
+    }
+
+    /// <summary>Bytes per frame (and per page).</summary>
+    public int PageSize { get; }
+    /// <summary>Number of 8-byte words per page.</summary>
+    internal int PageWords => PageSize / 8;
+    /// <summary>All frames of the machine.</summary>
+    public int TotalFrames => _frames.Length;
+    /// <summary>Frames on the free list.</summary>
+    public int FreeFrames => _freeCount;
+    /// <summary>Frames mapped by at least one page-table entry.</summary>
+    public int UsedFrames => _frames.Length - _freeCount;
+
+    /// <summary>How many page-table entries map this frame (Linux's mapcount).</summary>
+    public int MapCount(FrameNumber frame) => At(frame).MapCount;
+    /// <summary>True once the frame's content was written (smaps' *_Dirty columns).</summary>
+    public bool IsDirty(FrameNumber frame) => (At(frame).Flags & FrameFlags.Dirty) != 0;
+    /// <summary>True when the frame is in use.</summary>
+    public bool IsAllocated(FrameNumber frame) => (At(frame).Flags & FrameFlags.Allocated) != 0;
+    /// <summary>The executable page this frame caches, if it is a page-cache frame (code).</summary>
+    public (string File, long Page)? PageCacheKey(FrameNumber frame) =>
+        _pageCacheOwner.TryGetValue(frame.Value, out var key) ? key : null;
+
+    internal ref Frame At(FrameNumber frame) => ref _frames[frame.Value];
+
+    /// <summary>Called with (frame, allocated?) on every allocation and free: the machine records events with it.</summary>
+    internal Action<FrameNumber, bool>? Observer { get; set; }
+
+    /// <summary>Takes a zero-filled frame off the free list, with map count 0; false when memory is full.</summary>
+    internal bool TryAllocate(out FrameNumber frame)
+    {
+        if (_freeCount == 0)
+        {
+            frame = default;
+            return false;
+        }
+        int number = _free[--_freeCount];
+        _frames[number] = new Frame { Flags = FrameFlags.Allocated };
+        frame = new FrameNumber(number);
+        Observer?.Invoke(frame, true);
+        return true;
+    }
+
+    /// <summary>Adds a page-table reference to a frame.</summary>
+    internal void Map(FrameNumber frame)
+    {
+        ref var f = ref _frames[frame.Value];
+        if ((f.Flags & FrameFlags.Allocated) == 0) throw new CourseKit.Kernel.KernelBugException($"mapping free {frame}");
+        f.MapCount++;
+    }
+
+    /// <summary>Removes a page-table reference; the last one frees the frame (and drops it from the page cache).</summary>
+    internal void Unmap(FrameNumber frame)
+    {
+        ref var f = ref _frames[frame.Value];
+        if (f.MapCount <= 0) throw new CourseKit.Kernel.KernelBugException($"unmapping {frame} with map count {f.MapCount}");
+        if (--f.MapCount == 0) Free(frame);
+    }
+
+    private void Free(FrameNumber frame)
+    {
+        if ((_frames[frame.Value].Flags & FrameFlags.PageCache) != 0 && _pageCacheOwner.Remove(frame.Value, out var key))
+            _pageCache.Remove(key);
+        _frames[frame.Value] = default;
+        _free[_freeCount++] = frame.Value;
+        Observer?.Invoke(frame, false);
+    }
+
+    /// <summary>The page-cache frame holding page <paramref name="page"/> of <paramref name="file"/>, if resident.</summary>
+    internal bool TryFindCached(string file, long page, out FrameNumber frame)
+    {
+        bool found = _pageCache.TryGetValue((file, page), out int number);
+        frame = new FrameNumber(number);
+        return found;
+    }
+
+    /// <summary>Records a freshly allocated frame as holding page <paramref name="page"/> of <paramref name="file"/>.</summary>
+    internal void AddToPageCache(FrameNumber frame, string file, long page)
+    {
+        _pageCache.Add((file, page), frame.Value);
+        _pageCacheOwner.Add(frame.Value, (file, page));
+        _frames[frame.Value].Flags |= FrameFlags.PageCache;
+    }
+
+    internal int PageCacheCount => _pageCache.Count;
+
+    /// <summary>Reads the 8-byte word at <paramref name="wordIndex"/> of a frame.</summary>
+    internal ulong ReadWord(FrameNumber frame, int wordIndex)
+    {
+        ref var f = ref _frames[frame.Value];
+        if (f.Content is not null) return f.Content.Read(wordIndex);
+        return (f.Flags & FrameFlags.InlineWord) != 0 && f.InlineIndex == wordIndex ? f.InlineWord : 0;
+    }
+
+    /// <summary>Writes an 8-byte word; the common single-word page stays inline (no allocation).</summary>
+    internal void WriteWord(FrameNumber frame, int wordIndex, ulong value)
+    {
+        ref var f = ref _frames[frame.Value];
+        f.Flags |= FrameFlags.Dirty;
+        if (f.Content is null && ((f.Flags & FrameFlags.InlineWord) == 0 || f.InlineIndex == wordIndex))
+        {
+            f.Flags |= FrameFlags.InlineWord;
+            f.InlineIndex = (ushort)wordIndex;
+            f.InlineWord = value;
+            return;
+        }
+        if (f.Content is null)
+        {
+            f.Content = PageContent.FromWords([(f.InlineIndex, f.InlineWord)], PageWords);
+            f.Flags &= ~FrameFlags.InlineWord;
+        }
+        f.Content = f.Content.With(wordIndex, [value], PageWords);
+    }
+
+    /// <summary>Reads bytes starting at byte <paramref name="offset"/> of a frame (little-endian words).</summary>
+    internal void Read(FrameNumber frame, int offset, Span<byte> into)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        for (int i = 0; i < into.Length;)
+        {
+            int word = (offset + i) / 8, inWord = (offset + i) % 8;
+            ulong value = ReadWord(frame, word);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+            int n = Math.Min(8 - inWord, into.Length - i);
+            bytes.Slice(inWord, n).CopyTo(into[i..]);
+            i += n;
+        }
+    }
+
+    /// <summary>Writes bytes starting at byte <paramref name="offset"/> of a frame.</summary>
+    internal void Write(FrameNumber frame, int offset, ReadOnlySpan<byte> data)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        for (int i = 0; i < data.Length;)
+        {
+            int word = (offset + i) / 8, inWord = (offset + i) % 8;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, ReadWord(frame, word));
+            int n = Math.Min(8 - inWord, data.Length - i);
+            data.Slice(i, n).CopyTo(bytes[inWord..]);
+            WriteWord(frame, word, System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+            i += n;
+        }
+    }
+
+    /// <summary>Gives <paramref name="to"/> the content of <paramref name="from"/>: O(1), the payload is shared.</summary>
+    internal void CopyContent(FrameNumber from, FrameNumber to)
+    {
+        ref var source = ref _frames[from.Value];
+        ref var target = ref _frames[to.Value];
+        target.Content = source.Content;
+        target.InlineIndex = source.InlineIndex;
+        target.InlineWord = source.InlineWord;
+        target.Flags = (target.Flags & ~FrameFlags.InlineWord) | (source.Flags & (FrameFlags.InlineWord | FrameFlags.Dirty));
+    }
+
+    /// <summary>An immutable picture of the used frames (for views and before/after comparisons).</summary>
+    public FrameTableSnapshot Snapshot()
+    {
+        var used = ImmutableArrayBuilder.Create<FrameSnapshot>(UsedFrames);
+        for (int i = 0; i < _frames.Length; i++)
+        {
+            ref var f = ref _frames[i];
+            if ((f.Flags & FrameFlags.Allocated) == 0) continue;
+            var key = PageCacheKey(new FrameNumber(i));
+            used.Add(new FrameSnapshot(new FrameNumber(i), f.MapCount, (f.Flags & FrameFlags.Dirty) != 0,
+                key is { } k ? $"{k.File} page {k.Page}" : null));
+        }
+        return new FrameTableSnapshot(TotalFrames, FreeFrames, PageSize, new ValueList<FrameSnapshot>(used.ToImmutable()));
+    }
+}
+
+/// <summary>One frame-table slot. 24 bytes: map count, flags, an inline word (most pages hold one) and shared content.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct Frame
+{
+    public int MapCount;
+    public FrameFlags Flags;
+    public ushort InlineIndex;
+    public ulong InlineWord;
+    public PageContent? Content;
+}
+
+[Flags]
+internal enum FrameFlags : byte
+{
+    None = 0,
+    Allocated = 1,
+    Dirty = 2,
+    InlineWord = 4,
+    PageCache = 8,
+}
+
+internal static class ImmutableArrayBuilder
+{
+    public static System.Collections.Immutable.ImmutableArray<T>.Builder Create<T>(int capacity) =>
+        System.Collections.Immutable.ImmutableArray.CreateBuilder<T>(capacity);
+}

@@ -1,2 +1,0 @@
-namespace CourseKit.Core;
-internal static class Placeholder { }
