@@ -1,3 +1,5 @@
+using CourseKit.Kernel;
+
 namespace CourseKit.Programs;
 
 /// <summary>What an argument of a built-in must be.</summary>
@@ -60,6 +62,7 @@ public static class Builtins
         Make("gettid", "the calling thread's id", true),
         Make("sbrk", "grow the heap by n bytes; returns the old end of the heap", true, new Parameter("n", ParameterKind.Number)),
         Make("sleep", "sleep n ticks of logical time", true, new Parameter("n", ParameterKind.Number)),
+        Make("pause", "sleep until a signal arrives (in this simulation only a deadly one ends it)", true),
         Make("sched_yield", "give the CPU to another thread", true),
         Make("prctl", "only prctl(PR_SET_CHILD_SUBREAPER, 1 or 0): become (or stop being) a child subreaper", true, new Parameter("option", ParameterKind.Number), new Parameter("value", ParameterKind.Number)),
         Make("print", "write the values separated by spaces and a newline to stdout", false, new Parameter("value", ParameterKind.TextOrNumber, Repeated: true)),
@@ -85,11 +88,12 @@ public static class Builtins
         var constants = new Dictionary<string, long>
         {
             ["NULL"] = 0, ["true"] = 1, ["false"] = 0, ["stdout"] = 1, ["EXIT_SUCCESS"] = 0, ["EXIT_FAILURE"] = 1,
-            ["WNOHANG"] = 1, ["PR_SET_CHILD_SUBREAPER"] = 36,
+            ["WNOHANG"] = 1, ["__WALL"] = 0x40000000, ["__WCLONE"] = unchecked((int)0x80000000), ["PR_SET_CHILD_SUBREAPER"] = 36,
         };
-        foreach (var (name, value) in LinuxNumbers.Signals) constants[name] = value;
-        foreach (var (name, value) in LinuxNumbers.CloneFlags) constants[name] = value;
-        foreach (var (name, value) in LinuxNumbers.Errnos) constants[name] = value;
+        foreach (var signal in Enum.GetValues<Signal>()) constants[signal.ToString()] = (long)signal;
+        foreach (var errno in Enum.GetValues<Errno>().Where(e => e != Errno.None)) constants[errno.ToString()] = (long)errno;
+        foreach (var flag in Enum.GetValues<CloneFlags>().Where(f => (ulong)f >= 0x100 && ulong.IsPow2((ulong)f)))
+            constants[flag.ToStraceString()] = (long)flag;
         return constants;
     }
 }

@@ -1,0 +1,206 @@
+using System.Globalization;
+using CourseKit.Kernel;
+
+namespace CourseKit.Programs;
+
+/// <summary>
+/// The C library of the simulated programs: each built-in call becomes one kernel call on the
+/// <see cref="Machine"/> (fork → Fork, wait → Wait...), with C's conventions on top: -1 and errno on failure,
+/// the status stored through <c>&amp;status</c>, exit flushing stdio and _exit not.
+/// </summary>
+internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid tid, ProgramContext context)
+{
+    private CallInstruction _call = null!;
+
+    public StepOutcome Invoke(CallInstruction call)
+    {
+        _call = call;
+        return call.Function.Name switch
+        {
+            "fork" => ForkLike(() => machine.Fork(tid)),
+            "vfork" => ForkLike(() => machine.Vfork(tid)),
+            "clone" => ForkLike(() => machine.Clone(tid, (CloneFlags)(ulong)Number(0))),
+            "exec" => Exec(Text(0), [BaseName(Text(0)), .. Texts(1)]),
+            "execl" => Exec(Text(0), Texts(1)),
+            "posix_spawn" => Return(machine.PosixSpawn(tid, Text(0), [BaseName(Text(0)), .. Texts(1)]), p => p.Value),
+            "wait" => Wait(-1, 0, 0),
+            "waitpid" => Wait(Number(0), 1, Number(2)),
+            "exit" => Exit(flush: true),
+            "_exit" => Exit(flush: false),
+            "pthread_exit" => ExitThread(),
+            "kill" => Kill(),
+            "getpid" => Value(machine.ThreadGroupOf(tid).Value),
+            "getppid" => Value(machine.ParentOf(tid).Value),
+            "gettid" => Value(tid.Value),
+            "sbrk" => Return(machine.Sbrk(tid, Number(0)), a => unchecked((long)a.Value)),
+            "sleep" => Sleep(),
+            "sched_yield" => Yield(),
+            "pause" => Pause(),
+            "prctl" => Prctl(),
+            "print" => Print(string.Join(" ", Enumerable.Range(0, _call.Arguments.Count).Select(Show)) + "\n"),
+            "printf" => Print(Printf.Format(Text(0), [.. _call.Arguments.Skip(1).Select(AsObject)])),
+            "fflush" => Flush(),
+            "WIFEXITED" => Value(WaitStatus.WIFEXITED((int)Number(0)) ? 1 : 0),
+            "WEXITSTATUS" => Value(WaitStatus.WEXITSTATUS((int)Number(0))),
+            "WIFSIGNALED" => Value(WaitStatus.WIFSIGNALED((int)Number(0)) ? 1 : 0),
+            "WTERMSIG" => Value(WaitStatus.WTERMSIG((int)Number(0))),
+            var name => throw new InvalidOperationException($"bug: built-in {name} has no implementation"),
+        };
+    }
+
+    // ---- arguments ----
+
+    private long Number(int index) => Interpreter.Read(context, _call.Arguments[index]);
+
+    private string Text(int index) => ((Text)_call.Arguments[index]).Value;
+
+    private string[] Texts(int from) => [.. _call.Arguments.Skip(from).Select((_, i) => Show(from + i))];
+
+    private string Show(int index) => _call.Arguments[index] switch
+    {
+        Text t => t.Value,
+        var operand => Interpreter.Read(context, operand).ToString(CultureInfo.InvariantCulture),
+    };
+
+    private object AsObject(Operand operand) => operand is Text t ? t.Value : Interpreter.Read(context, operand);
+
+    /// <summary>argv[0] as a shell passes it: the last part of the path.</summary>
+    private static string BaseName(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    // ---- results ----
+
+    private StepOutcome Value(long value)
+    {
+        if (_call.Destination is not null) context.Set(_call.Destination, value);
+        context.Pc++;
+        return new StepOutcome(StepKind.Ran, _call.Destination is null ? $"{_call}" : $"{_call}  → {value}");
+    }
+
+    /// <summary>C's convention: the value on success; -1 and errno on failure; a block keeps the PC so the call is retried.</summary>
+    private StepOutcome Return<T>(SysResult<T> result, Func<T, long> value)
+    {
+        if (result.IsBlocked) return Blocked(result.Message, result.ToString());
+        if (result.IsKilled) return new StepOutcome(StepKind.Ended, $"{_call}  → {result}");
+        if (result.IsOk) return Value(value(result.Value));
+        context.Set("errno", (long)result.Errno);
+        return Value(-1);
+    }
+
+    private StepOutcome Return(SysResult result)
+    {
+        if (result.IsBlocked) return Blocked(result.Message, result.ToString());
+        if (result.IsKilled) return new StepOutcome(StepKind.Ended, $"{_call}  → {result}");
+        if (result.IsOk) return Value(0);
+        context.Set("errno", (long)result.Errno);
+        return Value(-1);
+    }
+
+    private StepOutcome Blocked(string waitsFor, string trace)
+    {
+        _ = waitsFor;
+        return new StepOutcome(StepKind.Blocked, $"{_call}  → {trace}");
+    }
+
+    // ---- the calls ----
+
+    /// <summary>
+    /// fork, vfork and clone: the PC moves past the call *before* the kernel copies the thread, so the child
+    /// resumes after the call too, and the kernel writes the child's 0 into <see cref="ProgramContext.PendingResult"/>.
+    /// </summary>
+    private StepOutcome ForkLike(Func<SysResult<Pid>> call)
+    {
+        int pc = context.Pc;
+        context.PendingResult = _call.Destination;
+        context.Pc = pc + 1;
+        var result = call();
+        context.PendingResult = null;
+        context.Pc = pc;
+        return Return(result, p => p.Value);
+    }
+
+    /// <summary>
+    /// execve: on success exec does not return — the kernel asked the <see cref="ProgramLoader"/> for the new
+    /// image's context, so the thread starts the new program at its first instruction.
+    /// </summary>
+    private StepOutcome Exec(string path, string[] argv)
+    {
+        var result = machine.Exec(tid, path, argv);
+        if (!result.IsOk) return Return(result);
+        return new StepOutcome(StepKind.Execed, $"{_call}  → {result}");
+    }
+
+    private StepOutcome Wait(long pid, int statusIndex, long options)
+    {
+        var target = pid == -1 ? (Pid?)null : new Pid((int)pid);
+        var result = machine.Wait(tid, target, (WaitOptions)(int)options);
+        if (result.IsOk && result.Value.Pid.Value != 0 && _call.Arguments[statusIndex] is RegisterAddress status)
+            context.Set(status.Name, result.Value.Status.Raw);
+        return Return(result, w => w.Pid.Value);
+    }
+
+    /// <summary>exit() flushes stdio, then exit_group; _exit() skips the flush (the buffered text is lost).</summary>
+    private StepOutcome Exit(bool flush)
+    {
+        if (flush) output.Flush(machine, tid);
+        machine.Exit(tid, (int)Number(0));
+        return new StepOutcome(StepKind.Ended, _call.ToString());
+    }
+
+    private StepOutcome ExitThread()
+    {
+        machine.ExitThread(tid, (int)Number(0));
+        return new StepOutcome(StepKind.Ended, _call.ToString());
+    }
+
+    private StepOutcome Kill()
+    {
+        var result = machine.Kill(tid, new Pid((int)Number(0)), (Signal)(int)Number(1));
+        return machine.IsAlive(tid) ? Return(result) : new StepOutcome(StepKind.Ended, $"{_call}  → {result}");
+    }
+
+    /// <summary>sleep(n) in logical time: the scheduler runs others (or advances the clock) until the wake-up time.</summary>
+    private StepOutcome Sleep()
+    {
+        context.SleepUntil = machine.Clock + Math.Max(0, Number(0));
+        Value(0);
+        machine.Sleep(tid, context.SleepUntil.Value);
+        return new StepOutcome(StepKind.Sleeping, $"{_call}  → sleeping until t={context.SleepUntil}");
+    }
+
+    /// <summary>pause(): sleeps until a signal; nothing here wakes it except a signal that kills the process.</summary>
+    private StepOutcome Pause()
+    {
+        Value(-1);
+        context.Set("errno", (long)Errno.EINTR);
+        machine.Pause(tid);
+        return new StepOutcome(StepKind.Blocked, $"{_call}  → sleeping until a signal arrives");
+    }
+
+    private StepOutcome Yield()
+    {
+        Value(0);
+        return new StepOutcome(StepKind.Yielded, _call.ToString());
+    }
+
+    private StepOutcome Prctl()
+    {
+        if (Number(0) != 36)
+        {
+            context.Set("errno", (long)Errno.EINVAL);
+            return Value(-1);
+        }
+        return Return(machine.SetChildSubreaper(tid, Number(1) != 0));
+    }
+
+    private StepOutcome Print(string text)
+    {
+        output.Write(machine, tid, text);
+        return Value(0);
+    }
+
+    private StepOutcome Flush()
+    {
+        output.Flush(machine, tid);
+        return Value(0);
+    }
+}
