@@ -4,7 +4,8 @@
 # Usage: capture.sh [--out DIR] [--quick] [DATASET...]
 #   DATASET: cow, creation-cost, maps, strace (default: all four)
 #   --out DIR  write the datasets under DIR (default: the datasets/ folder that contains capture/)
-#   --quick    fewer repetitions for creation-cost (a probe from a lesson, not the shipped data)
+#   --quick    smaller and fewer runs (cow: no 16384-page region; creation-cost: up to 256 MiB, fewer
+#              repetitions): a probe from a lesson, not the shipped data
 # Needs: bash, gcc (a static libc is optional), strace (only for the strace dataset).
 # Every dataset folder gets a provenance.txt ("key: value" lines) describing the machine it came from.
 set -euo pipefail
@@ -69,18 +70,19 @@ case "$zero_probe" in
 esac
 
 capture_cow() {
-    local dir="$out/cow"
+    local dir="$out/cow" sizes="256 4096 16384"
+    [ "$quick" = 1 ] && sizes="256 4096"
     mkdir -p "$dir"
     cc cow
     {
         echo "pages,percent,order,step,process,pages_written,minor_faults,rss_kb,pss_kb,shared_clean_kb,shared_dirty_kb,private_clean_kb,private_dirty_kb,anon_huge_kb"
-        for pages in 256 4096 16384; do
+        for pages in $sizes; do
             for percent in 0 25 50 100; do
                 for order in alive exited; do "$build/cow" "$pages" "$percent" "$order"; done
             done
         done
     } > "$dir/cow.csv"
-    provenance "$dir" "cow PAGES PERCENT ORDER for PAGES in 256 4096 16384, PERCENT in 0 25 50 100, ORDER in alive exited"
+    provenance "$dir" "cow PAGES PERCENT ORDER for PAGES in $sizes, PERCENT in 0 25 50 100, ORDER in alive exited"
 }
 
 capture_cost() {

@@ -124,19 +124,19 @@ int main(int argc, char **argv)
         f = write_pages(child_pages, 2);
         report("child_wrote", "child", child_pages, f);   send(to_parent[1]); recv1(to_child[0]);
         f = write_pages(child_pages, 3);
-        report("child_rewrote", "child", child_pages, f); send(to_parent[1]);
+        report("child_rewrote", "child", child_pages, f); send(to_parent[1]); recv1(to_child[0]);
         if (child_stays) {
             recv1(to_child[0]);                           /* the parent has written every page */
             report("parent_wrote", "child", 0, -1);       send(to_parent[1]); recv1(to_child[0]);
         }
-        _exit(0);
+        _exit(0);                                         /* only after the parent's report of this moment */
     }
     int status;
     recv1(to_parent[0]); report("forked", "parent", 0, -1);        send(to_child[1]);
     recv1(to_parent[0]); report("child_wrote", "parent", 0, -1);   send(to_child[1]);
-    recv1(to_parent[0]); report("child_rewrote", "parent", 0, -1);
+    recv1(to_parent[0]); report("child_rewrote", "parent", 0, -1); send(to_child[1]);
     if (child_stays) {
-        f = write_pages(pages, 4);
+        f = write_pages(pages, 4);                        /* the child waits in recv1 meanwhile */
         send(to_child[1]);                                /* the child reports this moment first */
         recv1(to_parent[0]);
         report("parent_wrote", "parent", pages, f);
