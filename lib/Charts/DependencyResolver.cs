@@ -45,9 +45,19 @@ internal static class DependencyResolver
     internal static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name)
     {
         if (name.Name is null) return null;
+        if (AlreadyLoaded(name.Name) is { } loaded) return loaded;
         if (name.Name == FSharpCore && HostFSharpCore(context) is { } hostCopy) return hostCopy;
         return FromLibraryFolder(context, name.Name);
     }
+
+    /// <summary>
+    /// The copy of an assembly that is already loaded, in any context. Notebook hosts load CourseKit and its
+    /// dependencies through Roslyn's script loader, into a context of its own; when a later submission's request
+    /// reaches the default context, loading the file again would make a second CourseKit whose types differ
+    /// from the first ("MissingFieldException: Field not found: 'Submission#2.machine'" in the next cell).
+    /// </summary>
+    private static Assembly? AlreadyLoaded(string simpleName) =>
+        AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && a.GetName().Name == simpleName);
 
     private static Assembly? HostFSharpCore(AssemblyLoadContext context)
     {
