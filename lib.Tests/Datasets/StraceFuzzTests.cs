@@ -53,13 +53,18 @@ public class StraceFuzzTests
             var mutated = Mutate(lines, a);
             if (twice) mutated = Mutate(mutated, b);
             string text = string.Join('\n', mutated);
-            var result = StraceTrace.Parse(text);                   // must not throw
+            var imported = StraceImporter.Import(text);              // must not throw
+            var result = StraceTrace.Parse(text);
+            Assert.Equal(result.IsOk, imported.IsOk);
+            Assert.Equal(result.Error, imported.Error);
             int lineCount = text.Split('\n').Length;
             if (result.IsOk)
             {
                 var trace = result.Trace!;
                 Assert.NotEmpty(trace.Roots);
                 foreach (var task in trace.Tasks) _ = task.ToString();
+                var events = imported.Value!.Events;
+                Assert.True(events.Zip(events.Skip(1)).All(p => p.First.Time <= p.Second.Time));
             }
             else
             {
@@ -75,7 +80,7 @@ public class StraceFuzzTests
     {
         Gen.String[Gen.Char[Specials + "\n+-"], 0, 300].Sample(text =>
         {
-            var result = StraceTrace.Parse(text);
+            var result = StraceImporter.Import(text);
             if (!result.IsOk) Assert.InRange(result.Error!.LineNumber, 1, text.Split('\n').Length);
         }, iter: 3000);
     }
