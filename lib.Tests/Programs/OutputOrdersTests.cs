@@ -1,5 +1,6 @@
 using CourseKit.Kernel;
 using CourseKit.Programs;
+using CourseKit.Tracing;
 
 namespace CourseKit.Tests.Programs;
 
@@ -20,7 +21,7 @@ public class OutputOrdersTests
             if (pid == 0) { print("a"); print("b") } else { print("c") }
             """));
         Assert.True(result.Complete);
-        Assert.Equal(["a\nb\nc\n", "a\nc\nb\n", "c\na\nb\n"], result.Outputs.ToArray());
+        Assert.Equal(new ValueList<string>(["a\nb\nc\n", "a\nc\nb\n", "c\na\nb\n"]), result.Outputs);
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public class OutputOrdersTests
             print("d")
             """));
         Assert.True(result.Complete);
-        Assert.Equal(["a\nb\nc\nd\n", "a\nc\nb\nd\n", "c\na\nb\nd\n"], result.Outputs.ToArray());
+        Assert.Equal(new ValueList<string>(["a\nb\nc\nd\n", "a\nc\nb\nd\n", "c\na\nb\nd\n"]), result.Outputs);
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public class OutputOrdersTests
     {
         // fork(); fork(); print: 4 identical lines -> one output; with getpid the orders differ.
         var result = OutputOrders.Enumerate(Setup("fork()\nprint(\"x\")"));
-        Assert.Equal(["x\nx\n"], result.Outputs.ToArray());
+        Assert.Equal(new ValueList<string>(["x\nx\n"]), result.Outputs);
         Assert.True(result.Complete);
     }
 
@@ -68,8 +69,8 @@ public class OutputOrdersTests
             scheduler.Start(source);
             return scheduler;
         }, Enumerable.Range(0, 200));
-        Assert.Equal(6, all.Outputs.Length); // C(4,2) interleavings of two 2-line sequences
+        Assert.Equal(6, all.Outputs.Count); // C(4,2) interleavings of two 2-line sequences
         Assert.All(sampled, s => Assert.Contains(s.Output, all.Outputs));
-        Assert.Equal(200, sampled.Sum(s => s.Seeds.Length));
+        Assert.Equal(200, sampled.Sum(s => s.Seeds.Count));
     }
 }

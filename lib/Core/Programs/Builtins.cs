@@ -16,19 +16,19 @@ public enum ParameterKind
 }
 
 /// <summary>One parameter of a built-in; an optional one may be left out, a repeated one may appear any number of times.</summary>
-public sealed record Parameter(string Name, ParameterKind Kind, bool Optional = false, bool Repeated = false);
+public sealed record BuiltinParameter(string Name, ParameterKind Kind, bool Optional = false, bool Repeated = false);
 
 /// <summary>
 /// A function a program may call: a system call (fork, exec, wait...), a C library function (printf,
 /// WEXITSTATUS) or a simulator helper (print). The list is closed so a typo is a compile error with the
 /// list of names, not a crash at run time.
 /// </summary>
-public sealed record Builtin(string Name, string Summary, bool ReturnsValue, IReadOnlyList<Parameter> Parameters)
+public sealed record Builtin(string Name, string Summary, bool ReturnsValue, IReadOnlyList<BuiltinParameter> Parameters)
 {
     /// <summary>How to call it, e.g. <c>waitpid(pid, &amp;status, options)</c>.</summary>
     public string Usage => $"{Name}({string.Join(", ", Parameters.Select(Describe))})";
 
-    private static string Describe(Parameter p) => p.Repeated ? p.Name + "..." : p.Optional ? "[" + p.Name + "]" : p.Name;
+    private static string Describe(BuiltinParameter p) => p.Repeated ? p.Name + "..." : p.Optional ? "[" + p.Name + "]" : p.Name;
 
     /// <inheritdoc/>
     public override string ToString() => Name;
@@ -37,44 +37,44 @@ public sealed record Builtin(string Name, string Summary, bool ReturnsValue, IRe
 /// <summary>The closed list of functions programs can call, and the named constants they can use.</summary>
 public static class Builtins
 {
-    private static readonly Parameter Pid = new("pid", ParameterKind.Number);
-    private static readonly Parameter Code = new("status", ParameterKind.Number);
-    private static readonly Parameter Status = new("&status", ParameterKind.StatusPointer, Optional: true);
-    private static readonly Parameter Word = new("status", ParameterKind.Number);
+    private static readonly BuiltinParameter Pid = new("pid", ParameterKind.Number);
+    private static readonly BuiltinParameter Code = new("status", ParameterKind.Number);
+    private static readonly BuiltinParameter Status = new("&status", ParameterKind.StatusPointer, Optional: true);
+    private static readonly BuiltinParameter Word = new("status", ParameterKind.Number);
 
     /// <summary>Every built-in by name.</summary>
     public static IReadOnlyDictionary<string, Builtin> All { get; } = new[]
     {
         Make("fork", "create a child process: returns the child's pid in the parent and 0 in the child", true),
         Make("vfork", "create a child that borrows the parent's memory; the parent sleeps until the child execs or exits", true),
-        Make("clone", "create a child or a thread; the flags say what it shares (CLONE_VM, CLONE_THREAD, ...)", true, new Parameter("flags", ParameterKind.Number)),
-        Make("exec", "replace the program (execve); argv[0] is the path's last part and the other arguments follow", true, new Parameter("path", ParameterKind.Text), new Parameter("arg", ParameterKind.Text, Repeated: true)),
-        Make("execl", "like C's execl(path, arg0, arg1, ..., NULL): argv is given in full", true, new Parameter("path", ParameterKind.Text), new Parameter("arg", ParameterKind.TextOrNumber, Repeated: true)),
-        Make("posix_spawn", "fork+exec in one call (clone(CLONE_VM|CLONE_VFORK) then execve); returns the child's pid", true, new Parameter("path", ParameterKind.Text), new Parameter("arg", ParameterKind.Text, Repeated: true)),
+        Make("clone", "create a child or a thread; the flags say what it shares (CLONE_VM, CLONE_THREAD, ...)", true, new BuiltinParameter("flags", ParameterKind.Number)),
+        Make("exec", "replace the program (execve); argv[0] is the path's last part and the other arguments follow", true, new BuiltinParameter("path", ParameterKind.Text), new BuiltinParameter("arg", ParameterKind.Text, Repeated: true)),
+        Make("execl", "like C's execl(path, arg0, arg1, ..., NULL): argv is given in full", true, new BuiltinParameter("path", ParameterKind.Text), new BuiltinParameter("arg", ParameterKind.TextOrNumber, Repeated: true)),
+        Make("posix_spawn", "fork+exec in one call (clone(CLONE_VM|CLONE_VFORK) then execve); returns the child's pid", true, new BuiltinParameter("path", ParameterKind.Text), new BuiltinParameter("arg", ParameterKind.Text, Repeated: true)),
         Make("wait", "wait for any child to end: returns its pid (or -1 with errno ECHILD); the status goes to *status", true, Status),
-        Make("waitpid", "wait for one child (pid > 0) or any (-1); WNOHANG returns 0 at once if none has ended", true, Pid, Status, new Parameter("options", ParameterKind.Number, Optional: true)),
+        Make("waitpid", "wait for one child (pid > 0) or any (-1); WNOHANG returns 0 at once if none has ended", true, Pid, Status, new BuiltinParameter("options", ParameterKind.Number, Optional: true)),
         Make("exit", "end the process (flushes stdio first, like C's exit)", false, Code),
         Make("_exit", "end the process at once (no stdio flush)", false, Code),
-        Make("pthread_exit", "end only the calling thread", false, new Parameter("status", ParameterKind.Number, Optional: true)),
-        Make("kill", "send a signal to a process", true, Pid, new Parameter("signal", ParameterKind.Number)),
+        Make("pthread_exit", "end only the calling thread", false, new BuiltinParameter("status", ParameterKind.Number, Optional: true)),
+        Make("kill", "send a signal to a process", true, Pid, new BuiltinParameter("signal", ParameterKind.Number)),
         Make("getpid", "the process id (the thread group id: the same in all threads)", true),
         Make("getppid", "the parent's process id", true),
         Make("gettid", "the calling thread's id", true),
-        Make("sbrk", "grow the heap by n bytes; returns the old end of the heap", true, new Parameter("n", ParameterKind.Number)),
-        Make("sleep", "sleep n ticks of logical time", true, new Parameter("n", ParameterKind.Number)),
+        Make("sbrk", "grow the heap by n bytes; returns the old end of the heap", true, new BuiltinParameter("n", ParameterKind.Number)),
+        Make("sleep", "sleep n ticks of logical time", true, new BuiltinParameter("n", ParameterKind.Number)),
         Make("pause", "sleep until a signal arrives (in this simulation only a deadly one ends it)", true),
         Make("sched_yield", "give the CPU to another thread", true),
-        Make("prctl", "only prctl(PR_SET_CHILD_SUBREAPER, 1 or 0): become (or stop being) a child subreaper", true, new Parameter("option", ParameterKind.Number), new Parameter("value", ParameterKind.Number)),
-        Make("print", "write the values separated by spaces and a newline to stdout", false, new Parameter("value", ParameterKind.TextOrNumber, Repeated: true)),
-        Make("printf", "formatted output to stdout (%d %i %u %x %s %c %%); no newline unless written", false, new Parameter("format", ParameterKind.Text), new Parameter("value", ParameterKind.TextOrNumber, Repeated: true)),
-        Make("fflush", "write out the stdout buffer (fflush(stdout))", false, new Parameter("stream", ParameterKind.Number, Optional: true)),
+        Make("prctl", "only prctl(PR_SET_CHILD_SUBREAPER, 1 or 0): become (or stop being) a child subreaper", true, new BuiltinParameter("option", ParameterKind.Number), new BuiltinParameter("value", ParameterKind.Number)),
+        Make("print", "write the values separated by spaces and a newline to stdout", false, new BuiltinParameter("value", ParameterKind.TextOrNumber, Repeated: true)),
+        Make("printf", "formatted output to stdout (%d %i %u %x %s %c %%); no newline unless written", false, new BuiltinParameter("format", ParameterKind.Text), new BuiltinParameter("value", ParameterKind.TextOrNumber, Repeated: true)),
+        Make("fflush", "write out the stdout buffer (fflush(stdout))", false, new BuiltinParameter("stream", ParameterKind.Number, Optional: true)),
         Make("WIFEXITED", "true if the status says the child exited normally", true, Word),
         Make("WEXITSTATUS", "the exit code in a status word: (status >> 8) & 0xff", true, Word),
         Make("WIFSIGNALED", "true if the status says the child was killed by a signal", true, Word),
         Make("WTERMSIG", "the signal that killed the child: status & 0x7f", true, Word),
     }.ToDictionary(b => b.Name);
 
-    private static Builtin Make(string name, string summary, bool returnsValue, params Parameter[] parameters) =>
+    private static Builtin Make(string name, string summary, bool returnsValue, params BuiltinParameter[] parameters) =>
         new(name, summary, returnsValue, parameters);
 
     /// <summary>

@@ -65,10 +65,10 @@ internal static class CallArguments
         throw new ParseError(call.Position, $"{builtin.Name} takes {expected}, but {Plural(call.Arguments.Count, "argument")} {(call.Arguments.Count == 1 ? "was" : "were")} given");
     }
 
-    private static Parameter ParameterAt(Builtin builtin, int index) =>
+    private static BuiltinParameter ParameterAt(Builtin builtin, int index) =>
         index < builtin.Parameters.Count ? builtin.Parameters[index] : builtin.Parameters[^1];
 
-    private static void CheckKind(Builtin builtin, Parameter parameter, Expression argument)
+    private static void CheckKind(Builtin builtin, BuiltinParameter parameter, Expression argument)
     {
         string? problem = (parameter.Kind, argument) switch
         {

@@ -227,7 +227,7 @@ internal sealed class Compiler
         switch (expression)
         {
             case NumberLiteral n: return new Constant(n.Value, n.Name);
-            case StringLiteral s: throw new ParseError(s.Position, $"a string such as {Text.Quote(s.Value)} can only be an argument of print, printf or exec");
+            case StringLiteral s: throw new ParseError(s.Position, $"a string such as {StringConstant.Quote(s.Value)} can only be an argument of print, printf or exec");
             case AddressOf a: throw new ParseError(a.Position, $"&{a.Name} can only be the status argument of wait or waitpid");
             case VariableReference v: return Variable(v);
             case MemoryReference m: return Load(m, into);
@@ -381,7 +381,7 @@ internal sealed class Compiler
 
     private Operand Argument(Expression argument) => argument switch
     {
-        StringLiteral s => new Text(s.Value),
+        StringLiteral s => new StringConstant(s.Value),
         AddressOf a => new RegisterAddress(a.Name),
         _ => Value(argument),
     };

@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using System.Text;
+using CourseKit.Tracing;
 
 namespace CourseKit.Programs;
 
@@ -7,15 +7,8 @@ namespace CourseKit.Programs;
 /// A process in a <see cref="ForkTree"/>: its name, whether it is a zombie (exited, not yet reaped) and its
 /// children in creation order. Immutable and compared by value, so two trees can be checked for equality.
 /// </summary>
-public sealed record ForkTreeNode(string Name, bool Zombie, ImmutableArray<ForkTreeNode> Children)
+public sealed record ForkTreeNode(string Name, bool Zombie, ValueList<ForkTreeNode> Children)
 {
-    /// <summary>Structural equality: same name, same state, same children in the same order.</summary>
-    public bool Equals(ForkTreeNode? other) =>
-        other is not null && Name == other.Name && Zombie == other.Zombie && Children.SequenceEqual(other.Children);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Name, Zombie, Children.Length);
-
     /// <summary>The label a tree shows: the name, and "(zombie)" for a process that exited but was not reaped.</summary>
     public string Label => Zombie ? $"{Name} (zombie)" : Name;
 
@@ -49,9 +42,9 @@ public sealed record ForkTree(ForkTreeNode Root)
 
     private static void Draw(StringBuilder sb, ForkTreeNode node, string indent)
     {
-        for (int i = 0; i < node.Children.Length; i++)
+        for (int i = 0; i < node.Children.Count; i++)
         {
-            bool last = i == node.Children.Length - 1;
+            bool last = i == node.Children.Count - 1;
             sb.Append(indent).Append(last ? "└── " : "├── ").Append(node.Children[i].Label).Append('\n');
             Draw(sb, node.Children[i], indent + (last ? "    " : "│   "));
         }
@@ -76,7 +69,7 @@ public sealed record ForkTree(ForkTreeNode Root)
             stack.Add(Node(lines[i][(depth * 4)..], i + 1));
         }
         while (stack.Count > 1) Close(stack);
-        return new ForkTree(new ForkTreeNode(stack[0].Name, stack[0].Zombie, [.. stack[0].Children]));
+        return new ForkTree(new ForkTreeNode(stack[0].Name, stack[0].Zombie, new(stack[0].Children)));
     }
 
     private static int Depth(string line, int number)
@@ -102,6 +95,6 @@ public sealed record ForkTree(ForkTreeNode Root)
     {
         var (name, zombie, children) = stack[^1];
         stack.RemoveAt(stack.Count - 1);
-        stack[^1].Children.Add(new ForkTreeNode(name, zombie, [.. children]));
+        stack[^1].Children.Add(new ForkTreeNode(name, zombie, new(children)));
     }
 }

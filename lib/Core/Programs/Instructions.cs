@@ -29,7 +29,7 @@ public sealed record Register(string Name) : Operand
 }
 
 /// <summary>A string argument.</summary>
-public sealed record Text(string Value) : Operand
+public sealed record StringConstant(string Value) : Operand
 {
     /// <inheritdoc/>
     public override string ToString() => Quote(Value);

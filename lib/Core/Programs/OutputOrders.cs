@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using CourseKit.Kernel;
+using CourseKit.Tracing;
 
 namespace CourseKit.Programs;
 
@@ -10,20 +11,20 @@ namespace CourseKit.Programs;
 /// <param name="Runs">How many runs reached an end (completed or deadlocked).</param>
 /// <param name="States">How many distinct decision states were explored (memoized by a hash of the state).</param>
 /// <param name="Deadlocks">How many runs ended in a deadlock.</param>
-public sealed record OutputEnumeration(ImmutableArray<string> Outputs, bool Complete, long Runs, long States, long Deadlocks)
+public sealed record OutputEnumeration(ValueList<string> Outputs, bool Complete, long Runs, long States, long Deadlocks)
 {
     /// <summary>A numbered list of the outputs, with a note when the bound cut the search short.</summary>
     public override string ToString()
     {
-        var sb = new StringBuilder($"{Outputs.Length} possible output{(Outputs.Length == 1 ? "" : "s")}");
+        var sb = new StringBuilder($"{Outputs.Count} possible output{(Outputs.Count == 1 ? "" : "s")}");
         sb.Append(Complete ? $" (all interleavings: {Runs} runs, {States} states)" : $" found before the search bound ({Runs} runs, {States} states): there may be more");
-        for (int i = 0; i < Outputs.Length; i++) sb.Append($"\n--- {i + 1} ---\n").Append(Outputs[i].TrimEnd('\n'));
+        for (int i = 0; i < Outputs.Count; i++) sb.Append($"\n--- {i + 1} ---\n").Append(Outputs[i].TrimEnd('\n'));
         return sb.ToString();
     }
 }
 
 /// <summary>One output seen while sampling seeds, and the seeds that produced it.</summary>
-public sealed record SampledOutput(string Output, ImmutableArray<int> Seeds);
+public sealed record SampledOutput(string Output, ValueList<int> Seeds);
 
 /// <summary>
 /// Output-ordering puzzles: which outputs can a small concurrent program print? <see cref="Enumerate"/> searches
@@ -47,16 +48,16 @@ public static class OutputOrders
         ArgumentNullException.ThrowIfNull(setup);
         var search = new Search(setup, maxStates, maxStepsPerRun);
         search.Run();
-        return new OutputEnumeration([.. search.Outputs.Order(StringComparer.Ordinal)], search.Complete, search.Runs, search.Visited.Count, search.Deadlocks);
+        return new OutputEnumeration(new(search.Outputs.Order(StringComparer.Ordinal)), search.Complete, search.Runs, search.Visited.Count, search.Deadlocks);
     }
 
     /// <summary>Runs the program once per seed with a random interleaving and groups the runs by output.</summary>
-    public static ImmutableArray<SampledOutput> Sample(Func<SchedulingPolicy, Scheduler> setup, IEnumerable<int> seeds, long maxStepsPerRun = 10_000)
+    public static ValueList<SampledOutput> Sample(Func<SchedulingPolicy, Scheduler> setup, IEnumerable<int> seeds, long maxStepsPerRun = 10_000)
     {
         ArgumentNullException.ThrowIfNull(setup);
         var bySeed = seeds.Select(seed => (seed, output: setup(SchedulingPolicy.Random(seed)).Run(maxStepsPerRun).Output));
-        return [.. bySeed.GroupBy(r => r.output).Select(g => new SampledOutput(g.Key, [.. g.Select(r => r.seed)]))
-            .OrderByDescending(s => s.Seeds.Length).ThenBy(s => s.Output, StringComparer.Ordinal)];
+        return new(bySeed.GroupBy(r => r.output).Select(g => new SampledOutput(g.Key, new(g.Select(r => r.seed))))
+            .OrderByDescending(s => s.Seeds.Count).ThenBy(s => s.Output, StringComparer.Ordinal));
     }
 
     private sealed class Search(Func<Scheduler> setup, int maxStates, long maxStepsPerRun)

@@ -68,7 +68,7 @@ public sealed class ProgramContext : IThreadContext
     }
 
     /// <summary>An immutable picture of this thread's CPU state, for views (listing with PC markers, register tables).</summary>
-    public ThreadSnapshot Snapshot(Pid tid, string? blockedOn = null) => new(
+    public ProgramThreadSnapshot Snapshot(Pid tid, string? blockedOn = null) => new(
         tid, Program, Pc,
         Pc < Program.Instructions.Length ? Program.Instructions[Pc].ToString() : "",
         Pc < Program.Instructions.Length ? Program.Instructions[Pc].Position : default,
@@ -80,7 +80,7 @@ public sealed class ProgramContext : IThreadContext
 /// A thread's CPU state at a moment: which instruction it will run next and its variables. Immutable, so a
 /// view can keep "before" and "after" pictures of a fork.
 /// </summary>
-public sealed record ThreadSnapshot(
+public sealed record ProgramThreadSnapshot(
     Pid Tid, Program Program, int Pc, string NextInstruction, SourcePosition Position,
     ImmutableSortedDictionary<string, long> Variables, string? BlockedOn, long? SleepingUntil)
 {

@@ -59,7 +59,7 @@ public sealed class ProgramLoader
         if (_compiled.TryGetValue((executable.Path, text), out var program)) return program;
         var compilation = Program.TryCompile(text, executable.CommandName);
         program = compilation.Program ?? Program.Compile(
-            $"print({Text.Quote($"{executable.Path}: cannot run: {string.Join("; ", compilation.Diagnostics.Select(d => $"{d.Position}: {d.Message}"))}")})\n_exit(126)",
+            $"print({StringConstant.Quote($"{executable.Path}: cannot run: {string.Join("; ", compilation.Diagnostics.Select(d => $"{d.Position}: {d.Message}"))}")})\n_exit(126)",
             executable.CommandName);
         _compiled[(executable.Path, text)] = program;
         return program;
@@ -72,9 +72,9 @@ public sealed class ProgramLoader
         {
             "true" => "exit(0)",
             "false" => "exit(1)",
-            "echo" => $"print({Text.Quote(string.Join(" ", args))})\nexit(0)",
+            "echo" => $"print({StringConstant.Quote(string.Join(" ", args))})\nexit(0)",
             "sleep" => $"sleep({SleepTicks(args)})\nexit(0)",
-            "yes" => $"while (1) print({Text.Quote(args.Count == 0 ? "y" : string.Join(" ", args))})",
+            "yes" => $"while (1) print({StringConstant.Quote(args.Count == 0 ? "y" : string.Join(" ", args))})",
             _ => "exit(0)",
         };
     }

@@ -139,7 +139,7 @@ public sealed class Scheduler
     }
 
     /// <summary>Immutable snapshots of every live program thread (PC, next instruction, variables, blocked/sleeping).</summary>
-    public ImmutableArray<ThreadSnapshot> Threads() => [.. LiveThreads().Select(t => t.Context.Snapshot(t.Tid, Machine.Thread(t.Tid)?.BlockedOn))];
+    public ImmutableArray<ProgramThreadSnapshot> Threads() => [.. LiveThreads().Select(t => t.Context.Snapshot(t.Tid, Machine.Thread(t.Tid)?.BlockedOn))];
 
     /// <summary>The listing of <paramref name="program"/> with a marker at each live thread's PC.</summary>
     public ProgramListing Listing(Program program)

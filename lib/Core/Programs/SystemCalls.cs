@@ -52,17 +52,17 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
 
     private long Number(int index) => Interpreter.Read(context, _call.Arguments[index]);
 
-    private string Text(int index) => ((Text)_call.Arguments[index]).Value;
+    private string Text(int index) => ((StringConstant)_call.Arguments[index]).Value;
 
     private string[] Texts(int from) => [.. _call.Arguments.Skip(from).Select((_, i) => Show(from + i))];
 
     private string Show(int index) => _call.Arguments[index] switch
     {
-        Text t => t.Value,
+        StringConstant t => t.Value,
         var operand => Interpreter.Read(context, operand).ToString(CultureInfo.InvariantCulture),
     };
 
-    private object AsObject(Operand operand) => operand is Text t ? t.Value : Interpreter.Read(context, operand);
+    private object AsObject(Operand operand) => operand is StringConstant t ? t.Value : Interpreter.Read(context, operand);
 
     /// <summary>argv[0] as a shell passes it: the last part of the path.</summary>
     private static string BaseName(string path) => path[(path.LastIndexOf('/') + 1)..];
