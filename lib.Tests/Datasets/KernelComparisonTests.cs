@@ -1,0 +1,53 @@
+using CourseKit.Tracing.Strace;
+
+namespace CourseKit.Tests.Datasets;
+
+/// <summary>The simulator's copy-on-write model against the numbers measured on Linux (datasets/cow).</summary>
+public class KernelComparisonTests
+{
+    private static Dataset<CowMeasurement> Shipped() => DatasetReader.Cow(DatasetFiles.Root);
+
+    [Fact]
+    public void Every_cow_scenario_matches_the_kernel_exactly_faults_and_smaps()
+    {
+        var data = Shipped();
+        var rows = KernelComparison.Cow(data);
+        Assert.Equal(24, rows.Select(r => r.Scenario).Distinct().Count());
+        // 7 quantities per measured row minus minor faults where the process did not write
+        Assert.Equal(data.Rows.Count * 7 - data.Rows.Count(r => r.MinorFaults is null), rows.Count);
+        var wrong = rows.Where(r => r.Exact && !r.Agrees).Select(r => r.ToString()).ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong.Take(20)));
+    }
+
+    [Fact]
+    public void A_changed_measurement_shows_up_as_a_disagreement()
+    {
+        var data = Shipped();
+        var tampered = data.Rows.Select(r => r is { Pages: 4096, Percent: 50, Order: "alive", Step: "child_wrote", Process: "parent" }
+            ? r with { PssKb = r.PssKb + 4 } : r).ToList();
+        var rows = KernelComparison.Cow(data with { Rows = tampered });
+        var differing = Assert.Single(rows, r => !r.Agrees);
+        Assert.Equal(("child_wrote", "parent", "Pss kB"), (differing.Step, differing.Process, differing.Quantity));
+        Assert.Contains("(differs)", differing.ToString());
+    }
+
+    [Fact]
+    public void Huge_pages_or_other_page_sizes_are_not_claimed()
+    {
+        var data = Shipped();
+        var huge = data with { Rows = data.Rows.Select(r => r.Pages == 256 ? r with { AnonHugeKb = 2048 } : r).ToList() };
+        Assert.DoesNotContain(KernelComparison.Cow(huge), r => r.Scenario.StartsWith("256 pages", StringComparison.Ordinal));
+        var pages64k = new DatasetProvenance([new("page_size", "65536")]);
+        Assert.Empty(KernelComparison.Cow(data with { Provenance = pages64k }));
+    }
+
+    [Fact]
+    public void Simulated_scenario_has_the_datasets_shape()
+    {
+        var sim = KernelComparison.SimulateCow(256, 25, "exited");
+        Assert.Equal(["touched", "forked", "forked", "child_wrote", "child_wrote", "child_rewrote", "child_rewrote",
+            "child_reaped", "parent_wrote", "parent_rewrote"], sim.Select(r => r.Step));
+        Assert.Throws<ArgumentException>(() => KernelComparison.SimulateCow(256, 25, "later"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KernelComparison.SimulateCow(256, 101, "alive"));
+    }
+}

@@ -1,0 +1,133 @@
+using CourseKit.Kernel;
+using CourseKit.Memory;
+
+namespace CourseKit.Tracing.Strace;
+
+/// <summary>
+/// One quantity of one moment, measured on Linux and predicted by the simulator, side by side.
+/// </summary>
+/// <param name="Scenario">"256 pages, child writes 25 %, parent writes while the child lives" and the like.</param>
+/// <param name="Step">The step of the scenario (touched, forked, child_wrote ...).</param>
+/// <param name="Process">parent or child.</param>
+/// <param name="Quantity">minor faults, Rss, Pss, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty (kB).</param>
+/// <param name="Measured">The kernel's number (datasets/).</param>
+/// <param name="Simulated">The simulator's number.</param>
+/// <param name="Exact">True where the model claims exactness (then Measured must equal Simulated).</param>
+public sealed record ComparisonRow(string Scenario, string Step, string Process, string Quantity, long Measured, long Simulated, bool Exact)
+{
+    /// <summary>True when the two numbers are equal.</summary>
+    public bool Agrees => Measured == Simulated;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Scenario} | {Step} | {Process} | {Quantity}: measured {Measured}, simulated {Simulated}{(Agrees ? "" : " (differs)")}";
+}
+
+/// <summary>
+/// The simulator against the real kernel: replays each scenario of a dataset on a simulated machine and
+/// lines up the numbers. The copy-on-write model is exact for 4 KiB pages without huge pages, so every
+/// row it produces is marked <see cref="ComparisonRow.Exact"/>.
+/// </summary>
+public static class KernelComparison
+{
+    private const string Program = "/home/student/a.out";
+
+    /// <summary>
+    /// Every copy-on-write scenario of <paramref name="data"/> the model covers (4 KiB pages, no huge page used),
+    /// one row per step, process and quantity: minor faults (where the process wrote), and the six smaps sizes.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> Cow(Dataset<CowMeasurement> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var rows = new List<ComparisonRow>();
+        if (data.Provenance.PageSize != 4096) return rows;     // the model is written for 4 KiB pages
+        foreach (var scenario in data.Rows.GroupBy(r => (r.Pages, r.Percent, r.Order)))
+        {
+            if (scenario.Any(r => r.AnonHugeKb != 0)) continue; // a huge page changes the fault counts completely
+            var simulated = SimulateCow(scenario.Key.Pages, scenario.Key.Percent, scenario.Key.Order)
+                .ToDictionary(r => (r.Step, r.Process));
+            string name = Describe(scenario.Key.Pages, scenario.Key.Percent, scenario.Key.Order);
+            foreach (var measured in scenario)
+            {
+                if (!simulated.TryGetValue((measured.Step, measured.Process), out var sim))
+                    throw new InvalidDataException($"{name}: the dataset has a step '{measured.Step}' for the {measured.Process} that the replay does not know");
+                void Add(string quantity, long m, long s) => rows.Add(new ComparisonRow(name, measured.Step, measured.Process, quantity, m, s, Exact: true));
+                if (measured.MinorFaults is long faults) Add("minor faults", faults, sim.MinorFaults ?? 0);
+                Add("Rss kB", measured.RssKb, sim.RssKb);
+                Add("Pss kB", measured.PssKb, sim.PssKb);
+                Add("Shared_Clean kB", measured.SharedCleanKb, sim.SharedCleanKb);
+                Add("Shared_Dirty kB", measured.SharedDirtyKb, sim.SharedDirtyKb);
+                Add("Private_Clean kB", measured.PrivateCleanKb, sim.PrivateCleanKb);
+                Add("Private_Dirty kB", measured.PrivateDirtyKb, sim.PrivateDirtyKb);
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Runs datasets/capture/cow.c's scenario on a simulated machine and reports it in the dataset's own shape:
+    /// the parent maps and writes <paramref name="pages"/> pages, forks, the child writes the first
+    /// <paramref name="percent"/> % and rewrites them, then the parent writes every page while the child lives
+    /// (<paramref name="order"/> "alive") or after reaping it ("exited"), then rewrites every page.
+    /// </summary>
+    public static IReadOnlyList<CowMeasurement> SimulateCow(int pages, int percent, string order)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pages);
+        ArgumentOutOfRangeException.ThrowIfNegative(percent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
+        if (order is not ("alive" or "exited")) throw new ArgumentException($"order must be \"alive\" or \"exited\", not \"{order}\"", nameof(order));
+
+        var m = Machine.Boot(new MachineOptions { Frames = 2 * pages + 1024, RecordMemoryEvents = false });
+        var parent = m.Start(Program);
+        var region = m.Mmap(parent, (long)pages * m.PageSize, Protection.ReadWrite).Value;
+        int childPages = pages * percent / 100;
+        var rows = new List<CowMeasurement>();
+        Pid child = default;
+
+        long Write(Pid who, int count, ulong value)
+        {
+            long before = m.Process(who)!.Faults.Minor;
+            for (int i = 0; i < count; i++) m.WriteWord(who, region + (long)i * m.PageSize, value).ThrowIfNotOk();
+            return m.Process(who)!.Faults.Minor - before;
+        }
+        void Report(string step, Pid who, string process, int written, long? faults)
+        {
+            var space = m.Process(who)!.AddressSpace!;
+            var s = space.Smaps(space.FindSegment(region));
+            rows.Add(new CowMeasurement(pages, percent, order, step, process, written, faults,
+                s.Rss, s.Pss, s.SharedClean, s.SharedDirty, s.PrivateClean, s.PrivateDirty, AnonHugeKb: 0));
+        }
+        void ChildExitsAndIsReaped()
+        {
+            m.Exit(child, 0).ThrowIfNotOk();
+            m.Wait(parent, child).ThrowIfNotOk();
+            Report("child_reaped", parent, "parent", 0, null);
+        }
+
+        Report("touched", parent, "parent", pages, Write(parent, pages, 1));
+        child = m.Fork(parent).Value;
+        Report("forked", child, "child", 0, null);
+        Report("forked", parent, "parent", 0, null);
+        Report("child_wrote", child, "child", childPages, Write(child, childPages, 2));
+        Report("child_wrote", parent, "parent", 0, null);
+        Report("child_rewrote", child, "child", childPages, Write(child, childPages, 3));
+        Report("child_rewrote", parent, "parent", 0, null);
+        if (order == "alive")
+        {
+            long faults = Write(parent, pages, 4);
+            Report("parent_wrote", child, "child", 0, null);
+            Report("parent_wrote", parent, "parent", pages, faults);
+            ChildExitsAndIsReaped();
+        }
+        else
+        {
+            ChildExitsAndIsReaped();
+            Report("parent_wrote", parent, "parent", pages, Write(parent, pages, 4));
+        }
+        Report("parent_rewrote", parent, "parent", pages, Write(parent, pages, 5));
+        return rows;
+    }
+
+    private static string Describe(int pages, int percent, string order) =>
+        $"{pages} pages, child writes {percent} %, parent writes {(order == "alive" ? "while the child lives" : "after the child exited")}";
+}
