@@ -375,36 +375,43 @@ public sealed class AddressSpace
 
     // ----- reading and writing (after Touch made the page usable) -----
 
-    internal ulong ReadWord(int frame, int wordIndex) => Memory.ReadWord(new FrameNumber(frame), wordIndex);
+    /// <summary>The word at <paramref name="address"/> as it is now, without faulting anything in (0 when not resident).</summary>
+    internal ulong PeekWord(VirtualAddress address)
+    {
+        ref var pte = ref PageTable.Find(address.Value / (ulong)PageSize);
+        if (Unsafe.IsNullRef(ref pte) || !pte.Present) return 0;
+        return Memory.ReadWord(pte.FrameNumber, address.Offset(PageSize) / 8);
+    }
 
     // ----- accounting -----
 
     /// <summary>smaps numbers for the whole space, or for one segment of it.</summary>
     public Smaps Smaps(Segment? segment = null)
     {
-        long rss = 0, sharedClean = 0, sharedDirty = 0, privateClean = 0, privateDirty = 0;
-        ulong pssFixed = 0; // Linux keeps Pss in bytes << 12 (PSS_SHIFT) to add fractions exactly enough
-        decimal pssBytes = 0;
-        int ps = PageSize;
-        foreach (var s in segment is null ? _segments : [segment])
+        var total = new SmapsAccumulator();
+        foreach (var s in segment is null ? _segments : [segment]) total.Add(SegmentSmaps(s, null));
+        return total.ToSmaps();
+    }
+
+    /// <summary>
+    /// One pass over a segment's present pages: its smaps numbers and, when <paramref name="pages"/> is
+    /// given, a record of each page (for snapshots).
+    /// </summary>
+    internal SmapsAccumulator SegmentSmaps(Segment segment, List<Tracing.PageSnapshot>? pages)
+    {
+        var sum = new SmapsAccumulator();
+        foreach (var (leaf, from, to, leafBase) in PageTable.Slices(FirstPage(segment), EndPage(segment)))
         {
-            PageTable.ForEachSlice(FirstPage(s), EndPage(s), (leaf, from, to, _) =>
+            for (int i = from; i < to; i++)
             {
-                for (int i = from; i < to; i++)
-                {
-                    if (!leaf[i].Present) continue;
-                    int mapCount = Memory.MapCount(leaf[i].FrameNumber);
-                    bool dirty = (leaf[i].Flags & PteFlags.Dirty) != 0 || Memory.IsDirty(leaf[i].FrameNumber);
-                    rss += ps;
-                    pssFixed += ((ulong)ps << 12) / (ulong)mapCount;
-                    pssBytes += (decimal)ps / mapCount;
-                    if (mapCount >= 2) { if (dirty) sharedDirty += ps; else sharedClean += ps; }
-                    else { if (dirty) privateDirty += ps; else privateClean += ps; }
-                }
-            });
+                ref var pte = ref leaf[i];
+                if (!pte.Present) continue;
+                int mapCount = Memory.MapCount(pte.FrameNumber);
+                sum.Add(PageSize, mapCount, (pte.Flags & PteFlags.Dirty) != 0 || Memory.IsDirty(pte.FrameNumber));
+                pages?.Add(new Tracing.PageSnapshot(new PageNumber(leafBase + (ulong)i), pte.FrameNumber, pte.Flags, mapCount));
+            }
         }
-        return new Smaps(rss / 1024, (long)(pssFixed >> 22), sharedClean / 1024, sharedDirty / 1024,
-            privateClean / 1024, privateDirty / 1024, pssBytes);
+        return sum;
     }
 
     // ----- helpers -----
@@ -414,9 +421,6 @@ public sealed class AddressSpace
 
     internal VirtualAddress PageAlignUp(VirtualAddress a) =>
         new((a.Value + (ulong)PageSize - 1) / (ulong)PageSize * (ulong)PageSize);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool IsNullRef(ref Pte pte) => Unsafe.IsNullRef(ref pte);
 }
 
 /// <summary>
@@ -431,4 +435,46 @@ internal sealed record MemoryLayout(ulong CodeStart, ulong MmapBase, ulong Stack
         return new MemoryLayout(Align(0x40_0000), Align(0x7fff_f7ff_f000), Align(0x7fff_ffff_f000),
             InitialStackPages: Math.Max(1, 132 * 1024 / pageSize), StackLimitBytes: 8 * 1024 * 1024, StackGuardPages: 256);
     }
+}
+
+/// <summary>
+/// Adds up smaps numbers page by page, as Linux's smaps_account does: Pss in fixed point (bytes &lt;&lt; 12) for
+/// the printed kB, and exactly (integer bytes plus a decimal for the shared fractions) for sums.
+/// </summary>
+internal struct SmapsAccumulator
+{
+    private long _rss, _sharedClean, _sharedDirty, _privateClean, _privateDirty, _pssWhole;
+    private ulong _pssFixed;
+    private decimal _pssShared;
+
+    public void Add(int pageSize, int mapCount, bool dirty)
+    {
+        _rss += pageSize;
+        _pssFixed += ((ulong)pageSize << 12) / (ulong)mapCount;
+        if (mapCount == 1)
+        {
+            _pssWhole += pageSize;
+            if (dirty) _privateDirty += pageSize; else _privateClean += pageSize;
+        }
+        else
+        {
+            _pssShared += (decimal)pageSize / mapCount;
+            if (dirty) _sharedDirty += pageSize; else _sharedClean += pageSize;
+        }
+    }
+
+    public void Add(SmapsAccumulator other)
+    {
+        _rss += other._rss;
+        _sharedClean += other._sharedClean;
+        _sharedDirty += other._sharedDirty;
+        _privateClean += other._privateClean;
+        _privateDirty += other._privateDirty;
+        _pssWhole += other._pssWhole;
+        _pssFixed += other._pssFixed;
+        _pssShared += other._pssShared;
+    }
+
+    public readonly Smaps ToSmaps() => new(_rss / 1024, (long)(_pssFixed >> 22), _sharedClean / 1024, _sharedDirty / 1024,
+        _privateClean / 1024, _privateDirty / 1024, _pssWhole + _pssShared);
 }

@@ -122,19 +122,22 @@ public sealed class PageTable
         }
     }
 
+    /// <summary>The existing leaf slices covering pages [first, end): (leaf, from, to, first page of the leaf).</summary>
+    internal List<(Pte[] Leaf, int From, int To, ulong LeafBase)> Slices(ulong first, ulong end)
+    {
+        var slices = new List<(Pte[], int, int, ulong)>();
+        if (end <= first) return slices;
+        for (ulong key = first >> LeafBits; key <= (end - 1) >> LeafBits; key++)
+        {
+            if (!_leaves.TryGetValue(key, out var leaf)) continue;
+            ulong leafBase = key << LeafBits;
+            slices.Add((leaf, (int)(Math.Max(first, leafBase) - leafBase), (int)(Math.Min(end, leafBase + LeafSize) - leafBase), leafBase));
+        }
+        return slices;
+    }
+
     /// <summary>The existing leaf whose first page is <paramref name="leafBase"/>.</summary>
     internal Pte[] LeafOf(ulong leafBase) => _leaves[leafBase >> LeafBits];
-
-    /// <summary>Present entries in address order: (page, frame, flags).</summary>
-    internal IEnumerable<(ulong Page, Pte Entry)> PresentEntries()
-    {
-        foreach (ulong key in _leaves.Keys.Order())
-        {
-            var leaf = _leaves[key];
-            for (int i = 0; i < LeafSize; i++)
-                if (leaf[i].Present) yield return ((key << LeafBits) + (ulong)i, leaf[i]);
-        }
-    }
 
     /// <summary>Forgets every entry (after the frames were unmapped).</summary>
     internal void Clear()

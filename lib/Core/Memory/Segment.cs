@@ -81,7 +81,8 @@ public enum FaultKind
 /// </summary>
 public sealed class FaultCounters
 {
-    private readonly long[] _counts = new long[Enum.GetValues<FaultKind>().Length];
+    private static readonly int KindCount = Enum.GetValues<FaultKind>().Length;
+    private readonly long[] _counts = new long[KindCount];
 
     /// <summary>Faults of one kind.</summary>
     public long this[FaultKind kind] => _counts[(int)kind];

@@ -83,11 +83,20 @@ public sealed record ThreadSnapshot(Pid Tid, SimThreadState State, string? Block
 /// <param name="Break">The program break.</param>
 public sealed record AddressSpaceSnapshot(int Id, int Users, ValueList<SegmentSnapshot> Segments, ValueList<PageSnapshot> Pages, Smaps Smaps, VirtualAddress Break)
 {
-    internal static AddressSpaceSnapshot Of(AddressSpace space) => new(space.Id, space.Users,
-        new ValueList<SegmentSnapshot>(space.Segments.Select(s => new SegmentSnapshot(s, space.Smaps(s)))),
-        new ValueList<PageSnapshot>(space.PageTable.PresentEntries().Select(e =>
-            new PageSnapshot(new PageNumber(e.Page), e.Entry.FrameNumber, e.Entry.Flags, space.Memory.MapCount(e.Entry.FrameNumber)))),
-        space.Smaps(), space.Break);
+    internal static AddressSpaceSnapshot Of(AddressSpace space)
+    {
+        var pages = new List<PageSnapshot>(space.ResidentPages);
+        var segments = new List<SegmentSnapshot>(space.Segments.Count);
+        var total = new SmapsAccumulator();
+        foreach (var segment in space.Segments)
+        {
+            var sums = space.SegmentSmaps(segment, pages);
+            total.Add(sums);
+            segments.Add(new SegmentSnapshot(segment, sums.ToSmaps()));
+        }
+        return new AddressSpaceSnapshot(space.Id, space.Users, new ValueList<SegmentSnapshot>(segments),
+            new ValueList<PageSnapshot>(pages), total.ToSmaps(), space.Break);
+    }
 
     /// <summary>Present pages grouped into runs of consecutive pages with the same bits (for views of big spaces).</summary>
     public IEnumerable<PageRun> Runs()
