@@ -11,8 +11,8 @@ public sealed class DiagramViewTests
         Pid = 43,
         Segments =
         [
-            new SegmentDiagram("code", 0x400000, 0x402000, "r-x", [new PageRun(0x400, 2, PageState.SharedCode, 10, 2, false)]),
-            new SegmentDiagram("data", 0x402000, 0x403000, "rw-", [new PageRun(0x402, 1, PageState.Private, 50, 1, true)]), // copied
+            new SegmentDiagram("code", 0x400000, 0x402000, "r-x", [new PageSpan(0x400, 2, PageState.SharedCode, 10, 2, false)]),
+            new SegmentDiagram("data", 0x402000, 0x403000, "rw-", [new PageSpan(0x402, 1, PageState.Private, 50, 1, true)]), // copied
         ],
         Threads = [new ThreadDiagram(43, "running", null)],
     };
@@ -38,12 +38,12 @@ public sealed class DiagramViewTests
     [Fact]
     public void Side_by_side_splits_partly_shared_frame_ranges()
     {
-        var a = Sample() with { Segments = [new SegmentDiagram("heap", 0x10000, 0x14000, "rw-", [new PageRun(0x10, 4, PageState.SharedCopyOnWrite, 100, 2, true)])] };
+        var a = Sample() with { Segments = [new SegmentDiagram("heap", 0x10000, 0x14000, "rw-", [new PageSpan(0x10, 4, PageState.SharedCopyOnWrite, 100, 2, true)])] };
         var b = Sample() with
         {
             Pid = 43,
             Segments = [new SegmentDiagram("heap", 0x10000, 0x14000, "rw-",
-                [new PageRun(0x10, 2, PageState.SharedCopyOnWrite, 100, 2, true), new PageRun(0x12, 2, PageState.SharedCopyOnWrite, 102, 2, true)])],
+                [new PageSpan(0x10, 2, PageState.SharedCopyOnWrite, 100, 2, true), new PageSpan(0x12, 2, PageState.SharedCopyOnWrite, 102, 2, true)])],
         };
         var frames = Parse(SideBySideView.Html([a, b])).QuerySelectorAll("g.ck-frame-box");
         Assert.Equal(new[] { "100-101", "102-103" }, frames.Select(f => f.GetAttribute("data-first") + "-" + f.GetAttribute("data-last")));

@@ -13,13 +13,13 @@ public sealed class ProcessImageViewTests
 
     internal static ProcessDiagram Sample(string command = "sh") => new(42, command, "running", Page,
         [
-            new SegmentDiagram("code", 0x400000, 0x402000, "r-x", [new PageRun(0x400, 2, PageState.SharedCode, 10, 2, false)]),
-            new SegmentDiagram("data", 0x402000, 0x403000, "rw-", [new PageRun(0x402, 1, PageState.SharedCopyOnWrite, 12, 2, true)]),
+            new SegmentDiagram("code", 0x400000, 0x402000, "r-x", [new PageSpan(0x400, 2, PageState.SharedCode, 10, 2, false)]),
+            new SegmentDiagram("data", 0x402000, 0x403000, "rw-", [new PageSpan(0x402, 1, PageState.SharedCopyOnWrite, 12, 2, true)]),
             new SegmentDiagram("heap", 0x403000, 0x406000, "rw-",
-                [new PageRun(0x403, 1, PageState.Private, 20, 1, true), new PageRun(0x404, 2, PageState.NotPresent, null, 0, false)]),
-            new SegmentDiagram("stack", 0x7ffd0000, 0x7ffd2000, "rw-", [new PageRun(0x7ffd0, 2, PageState.SharedVm, 30, 1, true)]),
+                [new PageSpan(0x403, 1, PageState.Private, 20, 1, true), new PageSpan(0x404, 2, PageState.NotPresent, null, 0, false)]),
+            new SegmentDiagram("stack", 0x7ffd0000, 0x7ffd2000, "rw-", [new PageSpan(0x7ffd0, 2, PageState.SharedVm, 30, 1, true)]),
         ],
-        [new ThreadDiagram(42, "running", 0x401010), new ThreadDiagram(43, "blocked", null)]);
+        [new ThreadDiagram(42, "running", 7), new ThreadDiagram(43, "blocked", null)]);
 
     [Fact]
     public void Segments_are_drawn_from_high_addresses_to_low_with_the_gap()
@@ -46,13 +46,15 @@ public sealed class ProcessImageViewTests
     }
 
     [Fact]
-    public void Program_counters_mark_their_run_and_threads_are_listed()
+    public void Program_counters_are_marked_on_the_code_and_threads_are_listed()
     {
-        var doc = Parse(ProcessImageView.Html(Sample()));
+        var doc = Parse(ProcessImageView.Html(Sample(), highlight: [0x403010]));
         var pcs = doc.QuerySelectorAll(".ck-pc[data-mark=pc]");
         Assert.Single(pcs);
         Assert.Equal("code", pcs[0].Closest(".ck-seg")!.GetAttribute("data-kind"));
-        Assert.Contains("tid 42", pcs[0].TextContent);
+        Assert.Equal("◀ PC of tid 42: instruction 7", pcs[0].TextContent);
+        var marked = doc.QuerySelector(".ck-pc[data-mark=highlight]")!;
+        Assert.Equal("private", marked.Closest(".ck-run")!.GetAttribute("data-state"));
         Assert.Equal(new[] { "42", "43" }, doc.QuerySelectorAll(".ck-thread").Select(t => t.GetAttribute("data-tid")));
     }
 
@@ -90,17 +92,17 @@ public sealed class ProcessImageViewTests
     }
 
     [Fact]
-    public void A_million_alternating_pages_render_within_64_KB_with_the_pc_kept()
+    public void A_million_alternating_pages_render_within_64_KB_with_the_marked_page_kept()
     {
         const int pages = 1_000_000;
-        var runs = new PageRun[pages];
+        var runs = new PageSpan[pages];
         for (var i = 0; i < pages; i++)
-            runs[i] = new PageRun(0x10000UL + (ulong)i, 1, i % 2 == 0 ? PageState.Private : PageState.SharedCopyOnWrite, 100 + i, i % 2 == 0 ? 1 : 2, true);
-        var pcPage = 0x10000UL + 500_001;
+            runs[i] = new PageSpan(0x10000UL + (ulong)i, 1, i % 2 == 0 ? PageState.Private : PageState.SharedCopyOnWrite, 100 + i, i % 2 == 0 ? 1 : 2, true);
+        var markedPage = 0x10000UL + 500_001;
         var p = new ProcessDiagram(7, "big", "running", Page,
             [new SegmentDiagram("heap", 0x10000UL * Page, (0x10000UL + pages) * Page, "rw-", runs)],
-            [new ThreadDiagram(7, "running", pcPage * Page + 8)]);
-        var html = ProcessImageView.Html(p);
+            [new ThreadDiagram(7, "running", 3)]);
+        var html = ProcessImageView.Html(p, highlight: [markedPage * Page + 8]);
         Assert.True(html.Length < 64 * 1024, $"{html.Length} bytes");
         var doc = Parse(html);
         var collapsed = doc.QuerySelectorAll(".ck-collapsed");
@@ -108,7 +110,8 @@ public sealed class ProcessImageViewTests
         var shown = doc.QuerySelectorAll(".ck-run:not(.ck-collapsed)").Sum(r => long.Parse(r.GetAttribute("data-pages")!));
         var hidden = collapsed.Sum(r => long.Parse(r.GetAttribute("data-pages")!));
         Assert.Equal(pages, shown + hidden); // every page is accounted for
-        Assert.Single(doc.QuerySelectorAll(".ck-pc[data-mark=pc]"));
+        var mark = doc.QuerySelector(".ck-pc[data-mark=highlight]")!;
+        Assert.Equal(markedPage.ToString(), mark.Closest(".ck-run")!.GetAttribute("data-first-page"));
         Assert.True(ProcessImageView.Text(p).Length < 16 * 1024);
     }
 
@@ -117,11 +120,11 @@ public sealed class ProcessImageViewTests
     {
         var lines = ProcessImageView.Text(Sample()).ReplaceLineEndings("\n").Split('\n');
         Assert.Equal("pid 42 (sh) running", lines[0]);
-        Assert.Equal("  tid 42 running at 0x40_1010", lines[1]);
+        Assert.Equal("  tid 42 running, PC at instruction 7", lines[1]);
         Assert.StartsWith("  stack  0x7ffd_0000-0x7ffd_2000 rw-", lines[3]);
         Assert.Equal("    [V] 0x7ffd_0000-0x7ffd_2000 2 pages · shared address space (CLONE_VM) · frames 30–31 · map count 1 · dirty", lines[4]);
         Assert.StartsWith("  ~ unmapped gap", lines[5]);
-        Assert.Contains(lines, l => l.Contains("[R] 0x40_0000-0x40_2000") && l.EndsWith("<- PC of tid 42 (0x40_1010)"));
+        Assert.Equal("    <- PC of tid 42: instruction 7", lines[Array.FindIndex(lines, l => l.StartsWith("  code"))+1]);
         Assert.StartsWith("Legend: [P] private", lines[^1]);
     }
 }

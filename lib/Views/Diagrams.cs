@@ -12,25 +12,26 @@ namespace CourseKit.Views;
 /// <param name="FirstFrame">Frame of the first page (the others follow), or null when not present.</param>
 /// <param name="MapCount">How many page tables map each frame (0 when not present).</param>
 /// <param name="Dirty">Written since it was mapped (smaps' *_Dirty).</param>
-internal sealed record PageRun(ulong FirstPage, ulong Pages, PageState State, long? FirstFrame, int MapCount, bool Dirty)
+internal sealed record PageSpan(ulong FirstPage, ulong Pages, PageState State, long? FirstFrame, int MapCount, bool Dirty)
 {
     public ulong EndPage => FirstPage + Pages; // exclusive
     public long? LastFrame => FirstFrame + (long)Pages - 1;
     public bool Contains(ulong page) => page >= FirstPage && page < EndPage;
 }
 
-/// <summary>A segment (VMA) and its runs, lowest address first.</summary>
-internal sealed record SegmentDiagram(string Kind, ulong Start, ulong End, string Protection, IReadOnlyList<PageRun> Runs);
+/// <summary>A segment (VMA) and its runs, lowest address first; <paramref name="File"/> is the mapped file, if any.</summary>
+internal sealed record SegmentDiagram(string Kind, ulong Start, ulong End, string Protection, IReadOnlyList<PageSpan> Runs, string? File = null);
 
-/// <summary>A thread and where its program counter points (null: the program interpreter keeps no PC).</summary>
-internal sealed record ThreadDiagram(int Tid, string State, ulong? Pc);
+/// <summary>A thread and its program counter: the index of the next instruction of its program (the course's
+/// programs are instruction lists, not machine code at addresses), or null when no interpreter drives it.</summary>
+internal sealed record ThreadDiagram(int Tid, string State, int? Pc);
 
 /// <summary>One process's address space, as the process image view draws it.</summary>
 internal sealed record ProcessDiagram(int Pid, string Command, string State, int PageSize,
     IReadOnlyList<SegmentDiagram> Segments, IReadOnlyList<ThreadDiagram> Threads);
 
 /// <summary>A row of the process tree.</summary>
-internal sealed record TreeRow(int Pid, int Ppid, string Command, string State, string? ExitStatus, int Threads,
+internal sealed record TreeRow(int Pid, int Ppid, string Command, string State, string? ExitStatus, int? Threads,
     int? ReparentedFrom, int Depth);
 
 /// <summary>Consecutive frames alike: free, or mapped with the same count by the same owners.</summary>

@@ -19,7 +19,7 @@ internal static class ProcessImageView
             html.Style(Theme.Sheet);
             Header(html, p);
             SegmentsHtml(html, p, highlight);
-            Legend.PageStates(html, withPc: p.Threads.Any(t => t.Pc is not null));
+            Legend.PageStates(html, withPc: p.Threads.Any(t => t.Pc is not null) || highlight is { Count: > 0 });
         }
         return html.ToString();
     }
@@ -52,7 +52,7 @@ internal static class ProcessImageView
     }
 
     private static string ThreadText(ThreadDiagram t) =>
-        $"tid {t.Tid} {t.State}" + (t.Pc is { } pc ? $" at {Fmt.Address(pc)}" : "");
+        $"tid {t.Tid} {t.State}" + (t.Pc is { } pc ? $", PC at instruction {pc}" : "");
 
     internal static void SegmentsHtml(HtmlWriter html, ProcessDiagram p, IReadOnlyCollection<ulong>? highlight)
     {
@@ -66,10 +66,17 @@ internal static class ProcessImageView
             {
                 using (html.Open("div", ("class", "ck-seg-head")))
                 {
-                    html.Element("strong", seg.Kind);
+                    using (html.Open("span"))
+                    {
+                        html.Element("strong", seg.Kind);
+                        if (seg.File is not null) { html.Text(" "); html.Element("code", seg.File); }
+                    }
                     html.Element("span", $"{Fmt.Address(seg.Start)}–{Fmt.Address(seg.End)} {seg.Protection}", ("class", "ck-mono"));
                     html.Element("span", Fmt.Pages((seg.End - seg.Start) / (ulong)p.PageSize), ("class", "ck-muted"));
                 }
+                if (IsCode(seg, p))
+                    foreach (var t in p.Threads.Where(t => t.Pc is not null))
+                        html.Element("div", $"◀ PC of tid {t.Tid}: instruction {t.Pc}", ("class", "ck-pc"), ("data-mark", "pc"), ("data-tid", t.Tid));
                 RunsHtml(html, p, seg, highlight);
             }
         }
@@ -97,7 +104,7 @@ internal static class ProcessImageView
         }
     }
 
-    private static void CollapsedHtml(HtmlWriter html, ReadOnlySpan<PageRun> runs)
+    private static void CollapsedHtml(HtmlWriter html, ReadOnlySpan<PageSpan> runs)
     {
         var pages = 0UL;
         var byState = new ulong[Enum.GetValues<PageState>().Length];
@@ -114,18 +121,20 @@ internal static class ProcessImageView
         }
     }
 
-    internal static string RunText(PageRun run) =>
+    internal static string RunText(PageSpan run) =>
         $"{Fmt.Pages(run.Pages)} · {Palette.Label(run.State)}" +
         (run.FirstFrame is null ? "" : $" · {Fmt.Frames(run.FirstFrame, run.Pages)} · map count {run.MapCount}") +
         (run.Dirty ? " · dirty" : "");
 
     internal readonly record struct Mark(ulong Page, string Label, string Kind);
 
+    /// <summary>The segment the program counters are drawn on: the first code segment (the program's text).</summary>
+    internal static bool IsCode(SegmentDiagram seg, ProcessDiagram p) =>
+        ReferenceEquals(seg, p.Segments.Where(s => s.Kind.StartsWith("code", StringComparison.Ordinal)).MinBy(s => s.Start));
+
     internal static IReadOnlyList<Mark> Marks(ProcessDiagram p, IReadOnlyCollection<ulong>? highlight)
     {
         var marks = new List<Mark>();
-        foreach (var t in p.Threads)
-            if (t.Pc is { } pc) marks.Add(new Mark(pc / (ulong)p.PageSize, $"PC of tid {t.Tid} ({Fmt.Address(pc)})", "pc"));
         foreach (var address in highlight ?? [])
             marks.Add(new Mark(address / (ulong)p.PageSize, Fmt.Address(address), "highlight"));
         return marks;
@@ -142,7 +151,9 @@ internal static class ProcessImageView
         {
             if (above is not null && above.Start > seg.End) text.AppendLine($"  ~ unmapped gap {Fmt.Bytes(above.Start - seg.End)} ~");
             above = seg;
-            text.AppendLine($"  {seg.Kind,-6} {Fmt.Address(seg.Start)}-{Fmt.Address(seg.End)} {seg.Protection}");
+            text.AppendLine($"  {seg.Kind,-6} {Fmt.Address(seg.Start)}-{Fmt.Address(seg.End)} {seg.Protection}{(seg.File is null ? "" : " " + seg.File)}");
+            if (IsCode(seg, p))
+                foreach (var t in p.Threads.Where(t => t.Pc is not null)) text.AppendLine($"    <- PC of tid {t.Tid}: instruction {t.Pc}");
             var runs = seg.Runs.Reverse().ToArray();
             foreach (var slot in Collapse.Plan(runs.Length, RunBudgetPerSegment, i => marks.Any(m => runs[i].Contains(m.Page))))
             {
@@ -174,7 +185,7 @@ internal static class Legend
             foreach (var state in Enum.GetValues<PageState>())
                 Item(html, Palette.Letter(state), "ck-swatch " + Palette.CssClass(state), Palette.Label(state));
             if (withFree) Item(html, "·", "ck-swatch ck-s-free", "free frame");
-            if (withPc) Item(html, "◀", "ck-pc", "program counter / marked address");
+            if (withPc) Item(html, "◀", "ck-pc", "program counter (next instruction) or marked address");
         }
     }
 

@@ -17,6 +17,10 @@ internal static partial class Registrations
         DisplayRegistry.Register<Stepper>(Stepper.Html, s => s.ToString());
         DisplayRegistry.Register<StepFrame>(f => StepFrame.Html(f), f => f.ToString());
         DisplayRegistry.Register<Filmstrip>(Filmstrip.Html, f => f.ToString());
-        // core snapshot views are registered in Adapters.cs once bound
+        DisplayRegistry.Register<View>(v => v.Html, v => v.Text);
+        RegisterCore();
     }
+
+    /// <summary>The core's values (snapshots, logs, results): see CoreRegistrations.cs.</summary>
+    static partial void RegisterCore();
 }

@@ -14,7 +14,7 @@ internal static class SideBySideView
     private const int RunBudgetPerSegment = 12;
     private const int ColumnWidth = 250, FrameWidth = 130, Gutter = 70, Row = 18, HeadHeight = 34, SegHead = 16, SegGap = 8;
 
-    private sealed record Box(ProcessDiagram Process, PageRun? Run, int X, int Y, string Label, PageState State, int RunsCollapsed);
+    private sealed record Box(ProcessDiagram Process, PageSpan? Run, int X, int Y, string Label, PageState State, int RunsCollapsed);
 
     private sealed record FrameBox(long First, long Last, int MapCount, PageState State)
     {

@@ -121,7 +121,7 @@ public sealed record StepFrame(int Number, string Caption, object View)
     internal static void Body(HtmlWriter html, StepFrame f)
     {
         if (DisplayRegistry.Render(f.View, DisplayRegistry.Html) is { } inner)
-            html.TrustedFragment(new HtmlFragment(inner.Replace("<style>" + Theme.Sheet.Css + "</style>", "", StringComparison.Ordinal)));
+            html.TrustedFragment(new HtmlFragment(Theme.WithoutSheet(inner)));
         else
             html.Element("pre", f.View.ToString());
     }

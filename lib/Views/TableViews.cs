@@ -127,7 +127,7 @@ internal static class ProcessTreeView
                                 html.Text(" " + r.State);
                             }
                             html.Element("td", r.ExitStatus ?? "");
-                            html.Element("td", r.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), ("class", "ck-num"));
+                            html.Element("td", r.Threads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "–", ("class", "ck-num"));
                         }
                     }
                 }
@@ -158,7 +158,7 @@ internal static class ProcessTreeView
         text.AppendLine("  PID  PPID  STATE        EXIT             THR  COMMAND");
         foreach (var r in rows)
         {
-            text.Append($"{r.Pid,5} {r.Ppid,5}  {r.State,-12} {r.ExitStatus ?? "",-16} {r.Threads,3}  {new string(' ', 2 * r.Depth)}{(r.Depth > 0 ? "`- " : "")}{r.Command}");
+            text.Append($"{r.Pid,5} {r.Ppid,5}  {r.State,-12} {r.ExitStatus ?? "",-16} {r.Threads?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",3}  {new string(' ', 2 * r.Depth)}{(r.Depth > 0 ? "`- " : "")}{r.Command}");
             if (r.ReparentedFrom is { } was) text.Append($"  (orphan, parent was {was})");
             text.AppendLine();
         }

@@ -56,4 +56,7 @@ internal static class Theme
         ".ck svg text.ck-on-s-absent,.ck svg text.ck-on-s-free{fill:var(--ck-muted)}",
         ".ck svg text.ck-head{font-weight:bold;font-family:system-ui,sans-serif}",
         ".ck .ck-p-running{color:#0072B2}.ck .ck-p-waiting{color:#E69F00}.ck .ck-p-zombie{color:#D55E00}"));
+
+    /// <summary>Removes the shared sheet from a view that is embedded in another one (which carries it once).</summary>
+    public static string WithoutSheet(string html) => html.Replace("<style>" + Sheet.Css + "</style>", "", StringComparison.Ordinal);
 }

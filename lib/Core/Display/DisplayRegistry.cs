@@ -27,6 +27,16 @@ public static class DisplayRegistry
         Renderers[(typeof(T), mimeType)] = value => render((T)value);
     }
 
+    /// <summary>Registers a renderer by <see cref="Type"/>, which may be an open generic type (for example
+    /// <c>typeof(SysResult&lt;&gt;)</c>): it then draws every constructed type of that definition.</summary>
+    public static void Register(Type type, string mimeType, Func<object, string> render)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(mimeType);
+        ArgumentNullException.ThrowIfNull(render);
+        Renderers[(type, mimeType)] = render;
+    }
+
     /// <summary>Registers both forms of a value at once: the HTML view and its text/plain twin.</summary>
     public static void Register<T>(Func<T, string> html, Func<T, string> text)
     {
@@ -44,7 +54,8 @@ public static class DisplayRegistry
         ArgumentNullException.ThrowIfNull(value);
         for (var type = value.GetType(); type is not null; type = type.BaseType)
         {
-            if (Renderers.TryGetValue((type, mimeType), out var render))
+            if (Renderers.TryGetValue((type, mimeType), out var render)
+                || (type.IsConstructedGenericType && Renderers.TryGetValue((type.GetGenericTypeDefinition(), mimeType), out render)))
             {
                 rendered = render(value);
                 return true;
