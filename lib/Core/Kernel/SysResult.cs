@@ -16,6 +16,7 @@ public enum SysOutcome
 /// <summary>
 /// The result of a system call that returns no value (execve, kill, a memory write). See <see cref="SysResult{T}"/>.
 /// </summary>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public readonly struct SysResult
 {
     private readonly SysResult<long> _inner;
@@ -58,6 +59,7 @@ public readonly struct SysResult
 /// kernel checks everything, then commits, like xv6's exec). The text is built from the call name and its
 /// arguments so that <see cref="ToString"/> reads like a line of strace output.
 /// </remarks>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public readonly struct SysResult<T>
 {
     private readonly T _value;

@@ -7,6 +7,7 @@ namespace CourseKit.Tracing;
 /// The append-only record of everything a machine did, in order. Lessons query it ("which faults did the
 /// child take?"), views and charts fold it, and the strace importer fills one from a real trace.
 /// </summary>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed class EventLog : IReadOnlyList<KernelEvent>
 {
     private readonly List<KernelEvent> _events = [];

@@ -13,6 +13,7 @@ namespace CourseKit.Tracing;
 /// <param name="Processes">Live and zombie processes by PID.</param>
 /// <param name="Frames">The used frames with their map counts.</param>
 /// <param name="Tree">Who is whose parent.</param>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record MachineSnapshot(long Time, int PageSize, ValueList<ProcessSnapshot> Processes, FrameTableSnapshot Frames, ProcessTreeSnapshot Tree)
 {
     internal static MachineSnapshot Of(Machine machine) => new(machine.Clock, machine.PageSize,
@@ -41,6 +42,7 @@ public sealed record MachineSnapshot(long Time, int PageSize, ValueList<ProcessS
 /// <param name="Children">Its children's PIDs, in wait order.</param>
 /// <param name="IsChildSubreaper">Whether orphans of its descendants come to it.</param>
 /// <param name="ExitSignal">The signal its death sends to the parent.</param>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record ProcessSnapshot(Pid Pid, Pid PPid, int Uid, string Command, string Executable, ValueList<string> Argv,
     ProcessState State, WaitStatus? ExitStatus, ValueList<ThreadSnapshot> Threads, AddressSpaceSnapshot? Memory,
     FaultCountsSnapshot Faults, ValueList<Pid> Children, bool IsChildSubreaper, int ExitSignal)
@@ -81,6 +83,7 @@ public sealed record ThreadSnapshot(Pid Tid, SimThreadState State, string? Block
 /// <param name="Pages">Every present page: page number, frame, PTE bits and the frame's map count.</param>
 /// <param name="Smaps">Totals over the segments.</param>
 /// <param name="Break">The program break.</param>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record AddressSpaceSnapshot(int Id, int Users, ValueList<SegmentSnapshot> Segments, ValueList<PageSnapshot> Pages, Smaps Smaps, VirtualAddress Break)
 {
     internal static AddressSpaceSnapshot Of(AddressSpace space)
@@ -133,6 +136,7 @@ public readonly record struct PageRun(PageNumber Start, int Count, PteFlags Flag
 /// <param name="Free">Frames on the free list.</param>
 /// <param name="PageSize">Bytes per frame.</param>
 /// <param name="Used">Each used frame with its map count.</param>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record FrameTableSnapshot(int Total, int Free, int PageSize, ValueList<FrameSnapshot> Used)
 {
     /// <summary>Frames in use.</summary>
@@ -144,6 +148,7 @@ public readonly record struct FrameSnapshot(FrameNumber Frame, int MapCount, boo
 
 /// <summary>The process tree at one moment: parent → children edges, and a pstree-like text.</summary>
 /// <param name="Nodes">Every process with its parent and command.</param>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record ProcessTreeSnapshot(ValueList<ProcessTreeNode> Nodes)
 {
     internal static ProcessTreeSnapshot Of(Machine machine) => new(new ValueList<ProcessTreeNode>(

@@ -1,0 +1,50 @@
+using CourseKit.Kernel;
+using CourseKit.Memory;
+using CourseKit.Tracing;
+
+namespace CourseKit.Charts;
+
+/// <summary>The small simulated workloads behind the comparison charts, each on a fresh, seeded machine.</summary>
+internal static class Workloads
+{
+    public enum Creation { Fork, EagerFork, Vfork }
+
+    private static Machine Boot(int pages, bool cow) =>
+        Machine.Boot(new MachineOptions { Frames = Math.Max(1024, pages * 3 + 512), CopyOnWrite = cow, Seed = 42 });
+
+    private static (Machine M, Pid P, VirtualAddress Start) Parent(int pages, bool cow)
+    {
+        var m = Boot(pages, cow);
+        var p = m.Start("/home/student/a.out");
+        var start = m.Mmap(p, (long)pages * m.PageSize, Protection.ReadWrite).Value;
+        for (var i = 0; i < pages; i++) m.WriteWord(p, start + (long)i * m.PageSize, (ulong)i + 1).ThrowIfNotOk();
+        return (m, p, start);
+    }
+
+    /// <summary>Parent writes <paramref name="pages"/> pages, forks; the child execs /bin/true (or writes every
+    /// page) and exits; the parent waits. Returns the machine's event log and the time just before the fork.</summary>
+    public static (EventLog Log, long ForkTime) ForkThen(int pages, bool cow, bool exec)
+    {
+        var (m, p, start) = Parent(pages, cow);
+        var forkTime = m.Clock + 1;
+        var child = m.Fork(p).Value;
+        if (exec) m.Exec(child, "/bin/true", ["true"]).ThrowIfNotOk();
+        else for (var i = 0; i < pages; i++) m.WriteWord(child, start + (long)i * m.PageSize, 7).ThrowIfNotOk();
+        m.Exit(child, 0).ThrowIfNotOk();
+        m.Wait(p, child).ThrowIfNotOk();
+        return (m.Events, forkTime);
+    }
+
+    /// <summary>Work one creation call does: page-table entries it copies (the parent's present pages, for a
+    /// fork) plus frames it allocates during the call (copies, for an eager fork).</summary>
+    public static long ForkWork(int pages, Creation how)
+    {
+        var (m, p, _) = Parent(pages, how != Creation.EagerFork);
+        var entries = how == Creation.Vfork ? 0 : m.Snapshot()[p]!.Memory!.Pages.Count;
+        var before = m.Events.Count;
+        var result = how == Creation.Vfork ? m.Vfork(p) : m.Fork(p);
+        result.ThrowIfNotOk();
+        var framesCopied = m.Events.Skip(before).Count(e => e is FrameAllocated);
+        return entries + framesCopied;
+    }
+}
