@@ -22,7 +22,7 @@ public class ForkSemanticsTests
         var step = run.Scheduler.Step()!;
         Assert.Equal(0, step.Pc);
         var threads = run.Scheduler.Threads();
-        Assert.Equal(2, threads.Length);
+        Assert.Equal(2, threads.Count);
         var parent = threads.Single(t => t.Tid == run.Pid);
         var child = threads.Single(t => t.Tid != run.Pid);
         Assert.Equal(1, parent.Pc);

@@ -11,11 +11,13 @@ namespace CourseKit.Programs;
 /// <param name="Runs">How many runs reached an end (completed or deadlocked).</param>
 /// <param name="States">How many distinct decision states were explored (memoized by a hash of the state).</param>
 /// <param name="Deadlocks">How many runs ended in a deadlock.</param>
-public sealed record OutputEnumeration(ValueList<string> Outputs, bool Complete, long Runs, long States, long Deadlocks)
+/// <param name="Problem">Why nothing could be enumerated (the text does not compile), else null.</param>
+public sealed record OutputEnumeration(ValueList<string> Outputs, bool Complete, long Runs, long States, long Deadlocks, string? Problem = null)
 {
     /// <summary>A numbered list of the outputs, with a note when the bound cut the search short.</summary>
     public override string ToString()
     {
+        if (Problem is not null) return Problem;
         var sb = new StringBuilder($"{Outputs.Count} possible output{(Outputs.Count == 1 ? "" : "s")}");
         sb.Append(Complete ? $" (all interleavings: {Runs} runs, {States} states)" : $" found before the search bound ({Runs} runs, {States} states): there may be more");
         for (int i = 0; i < Outputs.Count; i++) sb.Append($"\n--- {i + 1} ---\n").Append(Outputs[i].TrimEnd('\n'));
@@ -27,9 +29,9 @@ public sealed record OutputEnumeration(ValueList<string> Outputs, bool Complete,
 public sealed record SampledOutput(string Output, ValueList<int> Seeds);
 
 /// <summary>
-/// Output-ordering puzzles: which outputs can a small concurrent program print? <see cref="Enumerate"/> searches
+/// Output-ordering puzzles: which outputs can a small concurrent program print? Enumerate searches
 /// every interleaving (depth first, replaying from a fresh machine, remembering states already explored);
-/// <see cref="Sample"/> runs seeded random schedules.
+/// Sample runs seeded random schedules.
 /// </summary>
 /// <remarks>
 /// Only steps that other threads can observe (system calls, output, memory) are interleaved: a thread's local
@@ -49,6 +51,29 @@ public static class OutputOrders
         var search = new Search(setup, maxStates, maxStepsPerRun);
         search.Run();
         return new OutputEnumeration(new(search.Outputs.Order(StringComparer.Ordinal)), search.Complete, search.Runs, search.Visited.Count, search.Deadlocks);
+    }
+
+    /// <summary>Every distinct output of program text, each run on a fresh machine; text that does not compile gives <see cref="OutputEnumeration.Problem"/>.</summary>
+    public static OutputEnumeration Enumerate(string source, MachineOptions? options = null, int maxStates = 20_000, long maxStepsPerRun = 10_000)
+    {
+        var compilation = Program.TryCompile(source, "prog");
+        if (compilation.Program is not { } program)
+            return new OutputEnumeration(ValueList<string>.Empty, false, 0, 0, 0, "the program does not compile:\n" + compilation);
+        return Enumerate(() => Fresh(program, options, null), maxStates, maxStepsPerRun);
+    }
+
+    /// <summary>Samples program text with one random interleaving per seed (text that does not compile throws <see cref="ProgramSyntaxException"/>).</summary>
+    public static ValueList<SampledOutput> Sample(string source, IEnumerable<int> seeds, MachineOptions? options = null, long maxStepsPerRun = 10_000)
+    {
+        var program = Program.Compile(source, "prog");
+        return Sample(policy => Fresh(program, options, policy), seeds, maxStepsPerRun);
+    }
+
+    private static Scheduler Fresh(Program program, MachineOptions? options, SchedulingPolicy? policy)
+    {
+        var scheduler = new Scheduler(Machine.Boot(options), policy);
+        scheduler.Start(program);
+        return scheduler;
     }
 
     /// <summary>Runs the program once per seed with a random interleaving and groups the runs by output.</summary>

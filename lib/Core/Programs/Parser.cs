@@ -188,11 +188,11 @@ internal sealed class Parser
         return EndSimple(new ExpressionStatement(start, Expression()));
     }
 
-    /// <summary>A simple statement ends with ';', a new line, a '}' or the end of the program.</summary>
+    /// <summary>A simple statement ends with ';', a new line, a '}', an 'else' or the end of the program.</summary>
     private T EndSimple<T>(T statement) where T : Statement
     {
         if (TakeIf(";")) return statement;
-        if (Current.NewLineBefore || Current.Is("}") || Current.Kind == TokenKind.End) return statement;
+        if (Current.NewLineBefore || Current.Is("}") || Current.IsWord("else") || Current.Kind == TokenKind.End) return statement;
         throw Error(Current, $"expected ';' or a new line before {Current.Describe()}");
     }
 

@@ -20,6 +20,8 @@ public enum RunStatus
     Deadlock,
     /// <summary>The step limit was reached first (an endless loop, or a limit set too low).</summary>
     StepLimit,
+    /// <summary>The program text did not compile (<see cref="ProgramSession"/>): the message holds the diagnostics.</summary>
+    CompileError,
 }
 
 /// <summary>The result of <see cref="Scheduler.Run"/>: why it stopped, after how many steps, and what was printed.</summary>
@@ -139,7 +141,7 @@ public sealed class Scheduler
     }
 
     /// <summary>Immutable snapshots of every live program thread (PC, next instruction, variables, blocked/sleeping).</summary>
-    public ImmutableArray<ProgramThreadSnapshot> Threads() => [.. LiveThreads().Select(t => t.Context.Snapshot(t.Tid, Machine.Thread(t.Tid)?.BlockedOn))];
+    public ValueList<ProgramThreadSnapshot> Threads() => new(LiveThreads().Select(t => t.Context.Snapshot(t.Tid, Machine.Thread(t.Tid)?.BlockedOn)));
 
     /// <summary>The listing of <paramref name="program"/> with a marker at each live thread's PC.</summary>
     public ProgramListing Listing(Program program)
@@ -157,6 +159,15 @@ public sealed class Scheduler
         context.Program.Instructions[context.Pc] is StoreInstruction store
             ? $"{tid.Value}:{Interpreter.Read(context, store.Address)}={Interpreter.Read(context, store.Value)};"
             : null;
+
+    /// <summary>An immutable picture of every program thread, each program's listing with PC markers, and the output.</summary>
+    public SchedulerSnapshot Snapshot()
+    {
+        var live = LiveThreads().ToList();
+        var programs = live.Select(t => t.Context.Program).Distinct().ToList();
+        return new SchedulerSnapshot(Machine.Clock, Steps, Policy.ToString() ?? "", Current,
+            Threads(), new(programs.Select(Listing)), Printed);
+    }
 
     // ---- run queue ----
 
