@@ -2,7 +2,7 @@
 # capture.sh: build the probes in this folder and (re)write the CourseKit datasets from the running kernel.
 #
 # Usage: capture.sh [--out DIR] [--quick] [DATASET...]
-#   DATASET: cow, creation-cost, maps, strace (default: all four)
+#   DATASET: cow, creation-cost, maps, strace, process-facts (default: all five)
 #   --out DIR  write the datasets under DIR (default: the datasets/ folder that contains capture/)
 #   --quick    smaller and fewer runs (cow: no 16384-page region; creation-cost: up to 256 MiB, fewer
 #              repetitions): a probe from a lesson, not the shipped data
@@ -18,11 +18,11 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --out) out="$2"; shift 2 ;;
         --quick) quick=1; shift ;;
-        cow|creation-cost|maps|strace) wanted+=("$1"); shift ;;
-        *) echo "capture.sh: unknown argument '$1' (expected --out DIR, --quick, cow, creation-cost, maps, strace)" >&2; exit 2 ;;
+        cow|creation-cost|maps|strace|process-facts) wanted+=("$1"); shift ;;
+        *) echo "capture.sh: unknown argument '$1' (expected --out DIR, --quick, cow, creation-cost, maps, strace, process-facts)" >&2; exit 2 ;;
     esac
 done
-[ ${#wanted[@]} -gt 0 ] || wanted=(cow creation-cost maps strace)
+[ ${#wanted[@]} -gt 0 ] || wanted=(cow creation-cost maps strace process-facts)
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 build="$(mktemp -d "${TMPDIR:-/tmp}/coursekit-capture.XXXXXX")"
@@ -151,12 +151,25 @@ capture_strace() {
     printf '# traces (./threads, ./spawn, ./vfork_exec are built from datasets/capture/*.c)\n%s' "$list" >> "$dir/provenance.txt"
 }
 
+capture_process_facts() {
+    local dir="$out/process-facts"
+    mkdir -p "$dir"
+    cc statuses
+    cc reparent
+    echo "scenario,result,errno,status_hex,wifexited,wexitstatus,wifsignaled,wtermsig,wcoredump" > "$dir/statuses.csv"
+    "$build/statuses" >> "$dir/statuses.csv"
+    echo "scenario,process,parent_before,parent_after,parent_after_comm" > "$dir/reparent.csv"
+    "$build/reparent" | sort >> "$dir/reparent.csv"
+    provenance "$dir" "statuses; reparent | sort"
+}
+
 for d in "${wanted[@]}"; do
     case "$d" in
         cow) capture_cow ;;
         creation-cost) capture_cost ;;
         maps) capture_maps ;;
         strace) capture_strace ;;
+        process-facts) capture_process_facts ;;
     esac
     echo "capture.sh: wrote $out/$d" >&2
 done

@@ -51,3 +51,31 @@ public class KernelComparisonTests
         Assert.Throws<ArgumentOutOfRangeException>(() => KernelComparison.SimulateCow(256, 101, "alive"));
     }
 }
+
+/// <summary>Wait statuses and reparenting: the simulator against datasets/process-facts.</summary>
+public class ProcessFactsComparisonTests
+{
+    [Fact]
+    public void Every_wait_status_scenario_matches_the_kernel()
+    {
+        var data = DatasetReader.WaitStatuses(DatasetFiles.Root);
+        var rows = KernelComparison.WaitStatuses(data);
+        Assert.Equal(data.Rows.Select(r => r.Scenario).Order(), rows.Select(r => r.Step).Distinct().Order());   // every scenario replayed
+        Assert.Contains(rows, r => r is { Step: "exit_42", Quantity: "status word", Measured: 0x2a00 });
+        Assert.Contains(rows, r => r is { Step: "wait_no_children", Quantity: "errno", Measured: 10 });
+        var wrong = rows.Where(r => !r.Agrees).Select(r => r.ToString()).ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void Reparenting_matches_the_kernel_orphans_go_to_init_or_the_subreaper_grandchildren_stay()
+    {
+        var data = DatasetReader.Reparenting(DatasetFiles.Root);
+        var facts = KernelComparison.Reparenting(data);
+        Assert.Equal(data.Rows.Count(r => r.ParentAfter != "other"), facts.Count);
+        Assert.Contains(facts, f => f is { Step: "subreaper", Process: "C", Measured: "top" });
+        Assert.Contains(facts, f => f is { Step: "orphan", Process: "G", Measured: "C" });
+        var wrong = facts.Where(f => !f.Agrees).Select(f => f.ToString()).ToList();
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+}

@@ -10,7 +10,7 @@ public class RealKernelTests
     [Fact]
     public void Every_dataset_has_provenance()
     {
-        foreach (string folder in new[] { "cow", "creation-cost", "maps", "strace" })
+        foreach (string folder in new[] { "cow", "creation-cost", "maps", "strace", "process-facts" })
         {
             var p = DatasetReader.ReadProvenance(DatasetFiles.Path(folder));
             foreach (string key in new[] { "captured", "kernel", "cmdline", "transparent_hugepage", "zero_page", "page_size", "cpu_model" })

@@ -85,6 +85,21 @@ public sealed record CreationCostSample(int Round, int SizeMiB, string Method, s
 public sealed record CreationCostSummary(int SizeMiB, string Method, string Exec, int Samples,
     double MinReturn, double MedianReturn, double MinReaped, double MedianReaped);
 
+/// <summary>A row of datasets/process-facts/statuses.csv: what waitpid reported for one way a child ended.</summary>
+/// <param name="Scenario">exit_3, killed_SIGTERM, exec_failed_127, wnohang_child_running, wait_no_children ...</param>
+/// <param name="Result">"child" (waitpid returned the child's pid), or the number it returned (0, -1).</param>
+/// <param name="ErrnoName">The errno name when waitpid failed ("ECHILD"), else null.</param>
+/// <param name="Status">The raw status word, or null when waitpid returned no child.</param>
+public sealed record WaitStatusMeasurement(string Scenario, string Result, string? ErrnoName, int? Status);
+
+/// <summary>A row of datasets/process-facts/reparent.csv: who a process's parent was before and after its parent (X) exited.</summary>
+/// <param name="Scenario">"orphan" (no subreaper) or "subreaper" (the probe set PR_SET_CHILD_SUBREAPER).</param>
+/// <param name="Process">"C" (X's child, orphaned) or "G" (C's child).</param>
+/// <param name="ParentBefore">Role of the parent before: X or C.</param>
+/// <param name="ParentAfter">Role after: init, top (the probe), C, or other (an ancestor that is a subreaper).</param>
+/// <param name="ParentAfterCommand">/proc/PID/comm of the new parent.</param>
+public sealed record ReparentMeasurement(string Scenario, string Process, string ParentBefore, string ParentAfter, string ParentAfterCommand);
+
 /// <summary>A dataset: its rows and where they came from.</summary>
 /// <typeparam name="T">Row type.</typeparam>
 /// <param name="Rows">The data.</param>
@@ -113,6 +128,15 @@ public static class DatasetReader
     /// <summary>datasets/creation-cost/summary.csv.</summary>
     public static Dataset<CreationCostSummary> CreationCostSummary(string datasets) => Read(datasets, "creation-cost", "summary.csv", 8,
         f => new CreationCostSummary(Int(f[0]), f[1], f[2], Int(f[3]), Double(f[4]), Double(f[5]), Double(f[6]), Double(f[7])));
+
+    /// <summary>datasets/process-facts/statuses.csv.</summary>
+    public static Dataset<WaitStatusMeasurement> WaitStatuses(string datasets) => Read(datasets, "process-facts", "statuses.csv", 9,
+        f => new WaitStatusMeasurement(f[0], f[1], f[2].Length == 0 ? null : f[2],
+            f[3].Length == 0 ? null : int.Parse(f[3].AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)));
+
+    /// <summary>datasets/process-facts/reparent.csv.</summary>
+    public static Dataset<ReparentMeasurement> Reparenting(string datasets) => Read(datasets, "process-facts", "reparent.csv", 5,
+        f => new ReparentMeasurement(f[0], f[1], f[2], f[3], f[4]));
 
     /// <summary>datasets/maps.</summary>
     public static MapsDataset Maps(string datasets)

@@ -23,6 +23,24 @@ public sealed record ComparisonRow(string Scenario, string Step, string Process,
         $"{Scenario} | {Step} | {Process} | {Quantity}: measured {Measured}, simulated {Simulated}{(Agrees ? "" : " (differs)")}";
 }
 
+/// <summary>A non-numeric fact, measured on Linux and predicted by the simulator (e.g. who adopts an orphan).</summary>
+/// <param name="Scenario">The dataset.</param>
+/// <param name="Step">The scenario inside it.</param>
+/// <param name="Process">Which process.</param>
+/// <param name="Quantity">What is compared.</param>
+/// <param name="Measured">The kernel's answer.</param>
+/// <param name="Simulated">The simulator's answer.</param>
+/// <param name="Exact">True where the model claims to be exact.</param>
+public sealed record ComparisonFact(string Scenario, string Step, string Process, string Quantity, string Measured, string Simulated, bool Exact)
+{
+    /// <summary>True when the answers are equal.</summary>
+    public bool Agrees => Measured == Simulated;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Scenario} | {Step} | {Process} | {Quantity}: measured {Measured}, simulated {Simulated}{(Agrees ? "" : " (differs)")}";
+}
+
 /// <summary>
 /// The simulator against the real kernel: replays each scenario of a dataset on a simulated machine and
 /// lines up the numbers. The copy-on-write model is exact for 4 KiB pages without huge pages, so every
@@ -126,6 +144,95 @@ public static class KernelComparison
         }
         Report("parent_rewrote", parent, "parent", pages, Write(parent, pages, 5));
         return rows;
+    }
+
+    /// <summary>
+    /// Each wait-status scenario of datasets/process-facts replayed on a simulated machine: the status word
+    /// (exit code &lt;&lt; 8, signal number in the low 7 bits), or what waitpid returned and its errno.
+    /// </summary>
+    public static IReadOnlyList<ComparisonRow> WaitStatuses(Dataset<WaitStatusMeasurement> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var rows = new List<ComparisonRow>();
+        foreach (var measured in data.Rows)
+        {
+            if (SimulateWait(measured.Scenario) is not var (result, errno, status)) continue;   // a scenario the replay does not know
+            void Add(string quantity, long m, long s) => rows.Add(new ComparisonRow("wait statuses", measured.Scenario, "parent", quantity, m, s, Exact: true));
+            if (measured.Status is int raw) Add("status word", raw, status ?? -1);
+            else
+            {
+                Add("waitpid result", long.Parse(measured.Result, System.Globalization.CultureInfo.InvariantCulture), result);
+                if (measured.ErrnoName is string name && Enum.TryParse(name, out Errno e)) Add("errno", (long)e, (long)errno);
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Replays datasets/process-facts/reparent.csv: top forks X, X forks C, C forks G, X exits (top is a child
+    /// subreaper in the "subreaper" scenario). Compares the new parent of C and G by role (init, top, C).
+    /// A measured parent "other" (an ancestor subreaper outside the probe) is not a claim of the model: skipped.
+    /// </summary>
+    public static IReadOnlyList<ComparisonFact> Reparenting(Dataset<ReparentMeasurement> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var facts = new List<ComparisonFact>();
+        foreach (var scenario in data.Rows.GroupBy(r => r.Scenario))
+        {
+            if (scenario.Key is not ("orphan" or "subreaper")) continue;
+            var m = Machine.Boot(new MachineOptions());
+            var top = m.Start(Program);
+            if (scenario.Key == "subreaper") m.SetChildSubreaper(top, true).ThrowIfNotOk();
+            var x = m.Fork(top).Value;
+            var c = m.Fork(x).Value;
+            var g = m.Fork(c).Value;
+            m.Exit(x, 0).ThrowIfNotOk();
+            m.Wait(top, x).ThrowIfNotOk();
+            string Role(Pid p) => p == Pid.Init ? "init" : p == top ? "top" : p == x ? "X" : p == c ? "C" : "other";
+            foreach (var measured in scenario.Where(r => r.ParentAfter != "other"))
+            {
+                var who = measured.Process switch { "C" => c, "G" => g, _ => (Pid?)null };
+                if (who is null) continue;
+                facts.Add(new ComparisonFact("reparenting", scenario.Key, measured.Process, "parent after X exited",
+                    measured.ParentAfter, Role(m.Process(who.Value)!.PPid), Exact: true));
+            }
+        }
+        return facts;
+    }
+
+    /// <summary>(waitpid result, errno, status) of one scenario on a simulated machine; null for an unknown scenario.</summary>
+    private static (long Result, Errno Errno, int? Status)? SimulateWait(string scenario)
+    {
+        var m = Machine.Boot(new MachineOptions());
+        var parent = m.Start(Program);
+        if (scenario == "wait_no_children")
+        {
+            var none = m.Wait(parent);
+            return none.IsOk ? (none.Value.Pid.Value, Errno.None, null) : (-1, none.Errno, null);
+        }
+        var child = m.Fork(parent).Value;
+        if (scenario == "wnohang_child_running")
+        {
+            var w = m.Wait(parent, null, WaitOptions.NoHang);
+            return w.IsOk ? (w.Value.Pid.Value, Errno.None, null) : (-1, w.Errno, null);
+        }
+        if (scenario.StartsWith("exit_", StringComparison.Ordinal))
+        {
+            string n = scenario["exit_".Length..].Replace("minus_", "-", StringComparison.Ordinal);
+            m.Exit(child, int.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ThrowIfNotOk();
+        }
+        else if (scenario == "killed_SIGTERM") m.Kill(parent, child, Signal.SIGTERM).ThrowIfNotOk();
+        else if (scenario == "killed_SIGKILL") m.Kill(parent, child, Signal.SIGKILL).ThrowIfNotOk();
+        else if (scenario == "abort_SIGABRT") _ = m.Kill(child, child, Signal.SIGABRT);          // abort() raises SIGABRT on itself
+        else if (scenario == "write_to_null_SIGSEGV") _ = m.WriteWord(child, new VirtualAddress(0), 1);   // kills the child
+        else if (scenario == "exec_failed_127")
+        {
+            if (m.Exec(child, "/nonexistent", ["nonexistent"]).IsOk) return null;
+            m.Exit(child, 127).ThrowIfNotOk();
+        }
+        else return null;
+        var reaped = m.Wait(parent, child);
+        return reaped.IsOk ? (reaped.Value.Pid.Value, Errno.None, reaped.Value.Status.Raw) : (-1, reaped.Errno, null);
     }
 
     private static string Describe(int pages, int percent, string order) =>

@@ -41,6 +41,12 @@ public static class RealKernel
     /// <summary>Every creation-cost timing.</summary>
     public static Dataset<CreationCostSample> CreationCostSamples() => DatasetReader.CreationCostSamples(DatasetsFolder);
 
+    /// <summary>Wait statuses of the ways a child ends (exit codes, signals, failed exec, WNOHANG, ECHILD).</summary>
+    public static Dataset<WaitStatusMeasurement> WaitStatuses() => DatasetReader.WaitStatuses(DatasetsFolder);
+
+    /// <summary>Who adopts an orphan (init or a subreaper), and that grandchildren keep their living parent.</summary>
+    public static Dataset<ReparentMeasurement> Reparenting() => DatasetReader.Reparenting(DatasetsFolder);
+
     /// <summary>/proc/PID/maps of a static and a dynamic program.</summary>
     public static MapsDataset Maps() => DatasetReader.Maps(DatasetsFolder);
 
