@@ -90,19 +90,32 @@ public sealed partial class Machine
     /// </summary>
     public SysResult WriteWord(Pid caller, VirtualAddress address, ulong value)
     {
-        Span<byte> bytes = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
-        return Write(caller, address, bytes);
+        if (address.Value % 8 != 0)
+        {
+            Span<byte> bytes = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, value);
+            return Write(caller, address, bytes);
+        }
+        if (Enter<long>(caller, "store", "", out var thread) is { } early) return early.WithoutValue();
+        if (Access(thread, address, write: true, out int frame) is { } killed) return killed;
+        Memory.WriteWord(new FrameNumber(frame), address.Offset(PageSize) / 8, value);
+        return SysResult<long>.OkAccess("store", address, 0).WithoutValue();
     }
 
     /// <summary>A load of one 8-byte word (little-endian). A read never copies a shared page.</summary>
     public SysResult<ulong> ReadWord(Pid caller, VirtualAddress address)
     {
         Span<byte> bytes = stackalloc byte[8];
-        var result = Read(caller, address, bytes);
-        return result.IsOk
-            ? SysResult<ulong>.Ok("load", address.ToString(), System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes))
-            : ToValueResult<ulong>(result, "load", address.ToString());
+        if (address.Value % 8 != 0)
+        {
+            var result = Read(caller, address, bytes);
+            return result.IsOk
+                ? SysResult<ulong>.OkAccess("load", address, System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes))
+                : ToValueResult<ulong>(result, "load", address.ToString());
+        }
+        if (Enter<ulong>(caller, "load", "", out var thread) is { } early) return early;
+        if (Access(thread, address, write: false, out int frame) is { } killed) return ToValueResult<ulong>(killed, "load", address.ToString());
+        return SysResult<ulong>.OkAccess("load", address, Memory.ReadWord(new FrameNumber(frame), address.Offset(PageSize) / 8));
     }
 
     /// <summary>Stores bytes from <paramref name="address"/> on, page by page, faulting as needed (see <see cref="WriteWord"/>).</summary>
@@ -117,7 +130,7 @@ public sealed partial class Machine
             Memory.Write(new FrameNumber(frame), offset, data.Slice(done, n));
             done += n;
         }
-        return SysResult<long>.Ok("store", address.ToString(), 0).WithoutValue();
+        return SysResult<long>.OkAccess("store", address, 0).WithoutValue();
     }
 
     /// <summary>Loads bytes from <paramref name="address"/> on into <paramref name="into"/>. Reading unmapped memory is a SIGSEGV too.</summary>
@@ -132,7 +145,7 @@ public sealed partial class Machine
             Memory.Read(new FrameNumber(frame), offset, into.Slice(done, n));
             done += n;
         }
-        return SysResult<long>.Ok("load", address.ToString(), 0).WithoutValue();
+        return SysResult<long>.OkAccess("load", address, 0).WithoutValue();
     }
 
     /// <summary>

@@ -65,9 +65,11 @@ public readonly struct SysResult<T>
     private readonly T _value;
     private readonly string? _args;
     private readonly string? _text;
+    private readonly ulong _address; // the argument of a memory access, formatted only when asked for
 
-    private SysResult(SysOutcome outcome, string call, string? args, T value, string? text, Errno errno, Signal? killedBy)
+    private SysResult(SysOutcome outcome, string call, string? args, T value, string? text, Errno errno, Signal? killedBy, ulong address = 0)
     {
+        _address = address;
         Outcome = outcome;
         Call = call;
         _args = args;
@@ -80,6 +82,10 @@ public readonly struct SysResult<T>
     internal static SysResult<T> Ok(string call, string? args, T value, string? resultText = null) =>
         new(SysOutcome.Ok, call, args, value, resultText, Errno.None, null);
 
+    /// <summary>A successful memory access: the address is kept as a number (formatting it for every store would dominate the cost).</summary>
+    internal static SysResult<T> OkAccess(string call, Memory.VirtualAddress address, T value) =>
+        new(SysOutcome.Ok, call, null, value, null, Errno.None, null, address.Value);
+
     internal static SysResult<T> Fail(string call, string? args, Errno errno, string message) =>
         new(SysOutcome.Failed, call, args, default!, message, errno, null);
 
@@ -90,14 +96,14 @@ public readonly struct SysResult<T>
         new(SysOutcome.Killed, call, args, default!, message, Errno.None, signal);
 
     /// <summary>The same outcome with another value type (for failures, blocks and kills that carry no value).</summary>
-    internal SysResult<TOther> Cast<TOther>() => new(Outcome, Call, _args, default!, _text, Errno, KilledBy);
+    internal SysResult<TOther> Cast<TOther>() => new(Outcome, Call, _args, default!, _text, Errno, KilledBy, _address);
 
     /// <summary>How the call ended.</summary>
     public SysOutcome Outcome { get; }
     /// <summary>The call's name as strace prints it ("clone", "wait4").</summary>
     public string Call { get; }
     /// <summary>The arguments as strace prints them.</summary>
-    public string Args => _args ?? "";
+    public string Args => _args ?? (Call is "store" or "load" ? new Memory.VirtualAddress(_address).ToString() : "");
     /// <summary>True when the call succeeded and <see cref="Value"/> holds the returned value.</summary>
     public bool IsOk => Outcome == SysOutcome.Ok;
     /// <summary>True when the call failed with an errno (the machine is unchanged).</summary>
@@ -128,7 +134,12 @@ public readonly struct SysResult<T>
     }
 
     /// <summary>The result without its value.</summary>
-    public SysResult WithoutValue() => new(new SysResult<long>(Outcome, Call, _args, 0, IsOk ? _text ?? FormatValue(_value) : _text, Errno, KilledBy));
+    public SysResult WithoutValue()
+    {
+        if (typeof(T) == typeof(long))
+            return new(new SysResult<long>(Outcome, Call, _args, System.Runtime.CompilerServices.Unsafe.As<T, long>(ref System.Runtime.CompilerServices.Unsafe.AsRef(in _value)), _text, Errno, KilledBy, _address));
+        return new(new SysResult<long>(Outcome, Call, _args, 0, IsOk ? _text ?? FormatValue(_value) : _text, Errno, KilledBy, _address));
+    }
 
     /// <summary>
     /// Like strace: <c>clone(...) = 43</c>, <c>wait4(-1) = -1 ECHILD (No child processes)</c> followed by the

@@ -256,31 +256,30 @@ public sealed class AddressSpace
     {
         var child = new AddressSpace(Memory, Layout) { HeapStart = HeapStart, Break = Break };
         child._segments.AddRange(_segments);
-        child.PageTable = PageTable.CloneEntries();
         foreach (var segment in _segments)
         {
-            if (!segment.IsPrivateWritable) ShareFrames(segment, child);
-            else if (copyOnWrite) ShareCopyOnWrite(segment, child);
-            else CopyFrames(segment, child);
+            if (!segment.IsPrivateWritable) ShareFrames(segment);
+            else if (copyOnWrite) ShareCopyOnWrite(segment);
         }
+        child.PageTable = PageTable.CloneEntries(); // after marking: both tables now say read-only + COW
+        if (!copyOnWrite)
+            foreach (var segment in _segments.Where(s => s.IsPrivateWritable)) CopyFrames(segment, child);
         return child;
     }
 
-    private void ShareFrames(Segment segment, AddressSpace child) =>
+    private void ShareFrames(Segment segment) =>
         PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
         {
             for (int i = from; i < to; i++) if (leaf[i].Present) Memory.Map(leaf[i].FrameNumber);
         });
 
-    private void ShareCopyOnWrite(Segment segment, AddressSpace child) =>
-        PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, leafBase) =>
+    private void ShareCopyOnWrite(Segment segment) =>
+        PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
         {
-            var childLeaf = child.PageTable.LeafOf(leafBase);
             for (int i = from; i < to; i++)
             {
                 if (!leaf[i].Present) continue;
                 leaf[i].Flags = (leaf[i].Flags & ~PteFlags.Writable) | PteFlags.CopyOnWrite;
-                childLeaf[i].Flags = (childLeaf[i].Flags & ~(PteFlags.Writable | PteFlags.Dirty | PteFlags.Accessed)) | PteFlags.CopyOnWrite;
                 Memory.Map(leaf[i].FrameNumber);
             }
         });
