@@ -68,7 +68,7 @@ public sealed partial class Machine
     }
 
     /// <summary>Applies a signal to a process: terminate it, ignore it, or hand it to the program's handler.</summary>
-    private void DeliverSignal(Process victim, Signal signal, Pid? from)
+    internal void DeliverSignal(Process victim, Signal signal, Pid? from)
     {
         if (victim.ExitStatus is not null)
         {

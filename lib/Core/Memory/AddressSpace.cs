@@ -64,6 +64,12 @@ public sealed class AddressSpace
     /// <summary>Resident pages (present entries).</summary>
     public int ResidentPages => PageTable.PresentCount;
 
+    /// <summary>
+    /// The C library's state in this image (stdio buffers), kept beside the pages: fork copies it, CLONE_VM
+    /// shares it, exec and exit drop it with the image. Null until a program uses stdio (files layer).
+    /// </summary>
+    public IUserSpaceState? UserSpace { get; set; }
+
     // ----- building an image (exec) -----
 
     /// <summary>
@@ -262,6 +268,7 @@ public sealed class AddressSpace
             else if (copyOnWrite) ShareCopyOnWrite(segment);
         }
         child.PageTable = PageTable.CloneEntries(); // after marking: both tables now say read-only + COW
+        child.UserSpace = UserSpace?.CopyForFork();
         if (!copyOnWrite)
             foreach (var segment in _segments.Where(s => s.IsPrivateWritable)) CopyFrames(segment, child);
         return child;
