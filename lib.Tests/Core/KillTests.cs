@@ -114,3 +114,18 @@ public class KillTests
         Assert.Equal(Signal.SIGTERM, m.Wait(p).Value.Status.TermSignal);
     }
 }
+
+public class TrapTests
+{
+    [Fact]
+    public void A_trap_kills_with_the_signal_sent_by_the_kernel()
+    {
+        var (m, p) = WithProgram(initReaps: false);
+        var r = m.Trap(p, Signal.SIGFPE, "division by zero");
+        Assert.True(r.IsKilled);
+        Assert.Equal(WaitStatus.Killed(Signal.SIGFPE), m.Process(p)!.ExitStatus);
+        var delivered = m.Events.OfType<SignalDelivered>().Last();
+        Assert.Null(delivered.From);
+        Assert.DoesNotContain(m.Events.OfType<SyscallEvent>(), e => e.Name == "kill");
+    }
+}

@@ -67,6 +67,23 @@ public sealed partial class Machine
         return result.WithoutValue();
     }
 
+    /// <summary>
+    /// A CPU trap in thread <paramref name="tid"/> (division by zero: SIGFPE, illegal instruction: SIGILL...):
+    /// the kernel, not another process, sends <paramref name="signal"/> to the thread's process, which
+    /// follows its disposition. Returns Killed when the process died of it. For the program interpreter.
+    /// </summary>
+    public SysResult Trap(Pid tid, Signal signal, string reason)
+    {
+        string args = $"{signal}, {reason}";
+        if (Enter<long>(tid, "trap", args, out var thread) is { } early) return early.WithoutValue();
+        if (!signal.IsValid()) throw new ArgumentOutOfRangeException(nameof(signal), signal, "not a signal number");
+        var process = thread.Process;
+        DeliverSignal(process, signal, from: null);
+        return process.ExitStatus is not null
+            ? SysResult<long>.Kill("trap", args, signal, $"{reason}: {process.Pid} was killed by {signal}").WithoutValue()
+            : SysResult<long>.Ok("trap", args, 0).WithoutValue();
+    }
+
     /// <summary>Applies a signal to a process: terminate it, ignore it, or hand it to the program's handler.</summary>
     internal void DeliverSignal(Process victim, Signal signal, Pid? from)
     {
