@@ -173,8 +173,9 @@ public static class OutputOrders
 
         /// <summary>
         /// What determines the rest of a run: each thread's PC, registers and blocked/sleeping state, the process
-        /// table, what was printed, and the memory writes so far. Two decision points with the same key have the
-        /// same futures, so the second is not explored again.
+        /// table, the highest PID handed out (the next fork's PID follows it), what was printed, what each thread
+        /// gave the output hook (a stdio buffer may hold it), and the memory writes so far. Two decision points with
+        /// the same key have the same futures, so the second is not explored again.
         /// </summary>
         private static string StateKey(Scheduler scheduler)
         {
@@ -188,6 +189,8 @@ public static class OutputOrders
             }
             sb.Append('|').Append(scheduler.Machine.ProcessTableKey());
             sb.Append('|').Append(scheduler.StoreHistory);
+            sb.Append('|').Append(scheduler.OutputHistory);
+            sb.Append('|').Append(scheduler.Machine.Events.OfType<ProcessCreated>().Select(e => e.Child.Value).DefaultIfEmpty(0).Max());
             sb.Append('|').Append(scheduler.Printed);
             return sb.ToString();
         }

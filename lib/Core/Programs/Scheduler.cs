@@ -215,7 +215,7 @@ public sealed class Scheduler
     /// <summary>Gives the CPU to <paramref name="tid"/>; a preempted thread goes to the tail of the run queue.</summary>
     private void Switch(Pid tid)
     {
-        if (Current == tid)
+        if (Current == tid && Machine.Thread(tid)?.State == SimThreadState.Running) // still on the CPU: nobody else ran in between
         {
             _currentRun++;
             return;
@@ -246,11 +246,33 @@ public sealed class Scheduler
     private string Describe(Pid tid, ProgramContext context) =>
         Machine.Thread(tid)?.BlockedOn ?? (context.SleepUntil is { } s ? $"sleeping until t={s}" : "runnable");
 
+    /// <summary>
+    /// What each thread handed to the output hook so far (its own writes and flushes): part of the enumerator's
+    /// state key, because a buffered hook holds text that is not printed yet.
+    /// </summary>
+    internal string OutputHistory => string.Join(";", _outputHistory.OrderBy(h => h.Key).Select(h => $"{h.Key}:{h.Value}"));
+
+    private readonly Dictionary<int, System.Text.StringBuilder> _outputHistory = [];
+
+    private void RememberOutput(Pid tid, string what)
+    {
+        if (!_outputHistory.TryGetValue(tid.Value, out var history)) _outputHistory[tid.Value] = history = new();
+        history.Append(what).Append('\u0001');
+    }
+
     /// <summary>Routes the interpreter's output through <see cref="Output"/>, so a helper can swap the hook at any time.</summary>
     private sealed class OutputHook(Scheduler scheduler) : IProgramOutput
     {
-        public void Write(Machine machine, Pid tid, string text) => scheduler.Output.Write(machine, tid, text);
+        public void Write(Machine machine, Pid tid, string text)
+        {
+            scheduler.RememberOutput(tid, text);
+            scheduler.Output.Write(machine, tid, text);
+        }
 
-        public void Flush(Machine machine, Pid tid) => scheduler.Output.Flush(machine, tid);
+        public void Flush(Machine machine, Pid tid)
+        {
+            scheduler.RememberOutput(tid, "\u0002");
+            scheduler.Output.Flush(machine, tid);
+        }
     }
 }
