@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Reports;
+
+namespace CourseKit.Bench;
+
+/// <summary>One line of the report: a target of issue 7, what was measured, the Linux reference and the verdict.</summary>
+internal sealed record TargetRow(string Target, string Measured, string Reference, string Ratio, string Goal, bool? Met);
+
+/// <summary>Everything measured in one run, in the units the report uses.</summary>
+internal sealed class Measurements
+{
+    public required IReadOnlyList<Summary> Summaries { get; init; }
+    public IReadOnlyList<ProbeSample> Probe { get; init; } = [];
+    public string? ProbeCommand { get; init; }
+    public (long Bytes, long Pages)? Retained { get; init; }
+    public int? ViewBytes { get; init; }
+    public string? ViewProblem { get; init; }
+    public RunnerRun? Trivial { get; init; }
+    public IReadOnlyList<RunnerRun> LessonsAlone { get; init; } = [];
+    public RunnerRun? Course { get; init; }
+    public required string Command { get; init; }
+    public required string Mode { get; init; }
+}
+
+/// <summary>
+/// Writes artifacts/bench/report.md from BenchmarkDotNet's summaries (median per operation, allocated bytes
+/// from the memory diagnoser) and the reference steps of the same run. No number in it is typed by hand.
+/// </summary>
+internal static class Report
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static IReadOnlyList<TargetRow> Rows(Measurements m)
+    {
+        var rows = new List<TargetRow>();
+        double? realFork = Median(m.Probe, "fork", s => s.ReturnMicroseconds);
+        double? realReaped = Median(m.Probe, "fork", s => s.ReapedMicroseconds);
+        double? realVfork = Median(m.Probe, "vfork", s => s.ReturnMicroseconds);
+        int forkSamples = m.Probe.Count(s => s.SizeMiB == 1024 && s.Method == "fork" && s.Exec == "none");
+
+        string Real(double? us, string what) => us is { } v ? $"{Time(v * 1000)} ({what}, median of {forkSamples})" : "not measured";
+
+        var fork = Benchmark(m, "Fork");
+        rows.Add(Compare("Simulated fork of 262,144 resident pages vs real fork of 1 GiB", fork, realFork,
+            Real(realFork, "real fork() of 1 GiB until it returns"), 0.5));
+        rows.Add(Compare("Simulated fork + exit + wait vs real (262,144 pages / 1 GiB)", Benchmark(m, "ForkExitWait"), realReaped,
+            Real(realReaped, "real fork, _exit, waitpid"), null));
+        rows.Add(Compare("Simulated vfork of 262,144 resident pages vs real vfork of 1 GiB", Benchmark(m, "Vfork"), realVfork,
+            Real(realVfork, "real vfork() until the child's _exit lets it return"), null));
+
+        var copy = Benchmark(m, "CowCopy");
+        rows.Add(Rate("Copy-on-write write faults per second (copy)", copy, 5_000_000));
+        rows.Add(Rate("Copy-on-write write faults per second (reuse, no copy)", Benchmark(m, "CowReuse"), null));
+
+        if (m.Retained is { } r)
+        {
+            double perPage = (double)r.Bytes / r.Pages;
+            rows.Add(new TargetRow("Managed memory per resident simulated page (live heap, 1,048,576-page machine)",
+                $"{perPage.ToString("0.0", Inv)} B/page ({Mib(r.Bytes)} for {r.Pages.ToString("N0", Inv)} pages)", "", "", "≤ 32 B/page", perPage <= 32));
+        }
+        var build = Benchmark(m, "BuildMillionPageProcess");
+        if (build?.GcStats.GetBytesAllocatedPerOperation(build.BenchmarkCase) is { } allocated)
+            rows.Add(new TargetRow("Bytes allocated while building it, per page (all garbage included)",
+                $"{((double)allocated / Workload.MillionPages).ToString("0.0", Inv)} B/page ({Mib(allocated)}, build time {Time(build.ResultStatistics?.Median)})",
+                "", "", "", null));
+
+        if (m.ViewProblem is not null) rows.Add(new TargetRow("View of a 1,048,576-page process", $"not measured: {m.ViewProblem}", "", "", "≤ 50 ms, ≤ 64 KB", false));
+        var view = Benchmark(m, "SnapshotAndRender");
+        double? viewMs = view?.ResultStatistics?.Median / 1e6;
+        if (view is not null)
+            rows.Add(new TargetRow("View of a 1,048,576-page process: render time (snapshot + HTML)", Time(view.ResultStatistics?.Median),
+                "", "", "≤ 50 ms", viewMs is { } ms ? ms <= 50 : null));
+        if (m.ViewBytes is { } bytes)
+            rows.Add(new TargetRow("View of a 1,048,576-page process: HTML size", $"{(bytes / 1024.0).ToString("0.0", Inv)} KB ({bytes.ToString("N0", Inv)} bytes)",
+                "", "", "≤ 64 KB", bytes <= 64 * 1024));
+
+        if (m.Trivial is { } trivial && trivial.LessonSeconds.Values.FirstOrDefault() is var t && t > 0)
+        {
+            foreach (var run in m.LessonsAlone)
+            {
+                foreach (var (name, seconds) in run.LessonSeconds)
+                    rows.Add(new TargetRow($"Lesson {name}, headless run (runner's seconds) vs trivial one-cell notebook",
+                        $"{seconds.ToString("0.0", Inv)} s", $"{t.ToString("0.0", Inv)} s (trivial notebook)",
+                        $"{(seconds / t).ToString("0.00", Inv)}×", "≤ 2×", run.Succeeded && seconds / t <= 2));
+                if (!run.Succeeded) rows.Add(new TargetRow($"{run.What}: FAILED (see runner output)", "", "", "", "", false));
+            }
+        }
+        if (m.Course is { } course)
+            rows.Add(new TargetRow($"Whole course ({course.LessonSeconds.Count} lessons), one runner process, wall time",
+                $"{course.WallSeconds.ToString("0.0", Inv)} s (runner total {course.LessonSeconds.Values.Sum().ToString("0.0", Inv)} s)",
+                "", "", $"≤ 180 s on {Environment.ProcessorCount} cores", course.Succeeded && course.WallSeconds <= 180));
+        return rows;
+    }
+
+    public static string Markdown(Measurements m)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# CourseKit performance report").AppendLine();
+        md.AppendLine(Inv, $"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `{m.Command}` ({m.Mode}).");
+        md.AppendLine(Inv, $"Machine: {Environment.OSVersion}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average at the end: {LoadAverage()}.");
+        if (m.ProbeCommand is not null) md.AppendLine(Inv, $"Linux reference: `{m.ProbeCommand}` (datasets/capture/cost.c), run before and after the benchmarks.");
+        md.AppendLine();
+        md.AppendLine("| Target | Measured | Linux reference | Ratio | Goal | Met |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var r in Rows(m))
+            md.AppendLine(Inv, $"| {r.Target} | {r.Measured} | {r.Reference} | {r.Ratio} | {r.Goal} | {(r.Met switch { true => "yes", false => "**no**", null => "" })} |");
+        md.AppendLine();
+        md.AppendLine("Times are BenchmarkDotNet medians per operation; the real-kernel times are medians of the probe's");
+        md.AppendLine("in-process CLOCK_MONOTONIC samples. BenchmarkDotNet's full tables are in artifacts/bench/results/.");
+        md.AppendLine();
+        foreach (var summary in m.Summaries)
+        {
+            md.AppendLine(Inv, $"## {summary.Title}").AppendLine();
+            md.AppendLine("| Benchmark | Median | Mean | StdDev | Allocated/op | Iterations |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (var report in summary.Reports)
+            {
+                var s = report.ResultStatistics;
+                var alloc = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase);
+                md.AppendLine(Inv, $"| {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo} | {Time(s?.Median)} | {Time(s?.Mean)} | {Time(s?.StandardDeviation)} | {(alloc is { } a ? Mib(a) : "")} | {s?.N} |");
+            }
+            md.AppendLine();
+        }
+        foreach (var run in new[] { m.Trivial, m.Course }.Concat(m.LessonsAlone).OfType<RunnerRun>().Where(r => !r.Succeeded))
+            md.AppendLine(Inv, $"Runner output of the failed run ({run.What}):").AppendLine().AppendLine("```").AppendLine(run.Output.Trim()).AppendLine("```").AppendLine();
+        return md.ToString();
+    }
+
+    private static BenchmarkReport? Benchmark(Measurements m, string method) =>
+        m.Summaries.SelectMany(s => s.Reports).FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method && r.ResultStatistics is not null);
+
+    private static double? Median(IReadOnlyList<ProbeSample> probe, string method, Func<ProbeSample, double> value)
+    {
+        var v = probe.Where(s => s.SizeMiB == 1024 && s.Method == method && s.Exec == "none").Select(value).Order().ToArray();
+        if (v.Length == 0) return null;
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static TargetRow Compare(string target, BenchmarkReport? sim, double? realMicroseconds, string reference, double? goal)
+    {
+        double? simNs = sim?.ResultStatistics?.Median;
+        double? ratio = simNs is { } s && realMicroseconds is { } r ? s / (r * 1000) : null;
+        return new TargetRow(target, Time(simNs), reference, ratio is { } x ? x.ToString("0.000", Inv) + "×" : "",
+            goal is { } g ? $"≤ {g.ToString("0.0", Inv)}× real" : "", goal is { } g2 && ratio is { } x2 ? x2 <= g2 : null);
+    }
+
+    private static TargetRow Rate(string target, BenchmarkReport? report, double? goal)
+    {
+        double? perSecond = report?.ResultStatistics?.Median is { } ns ? 1e9 / ns : null;
+        return new TargetRow(target, perSecond is { } p ? $"{(p / 1e6).ToString("0.00", Inv)} million/s ({Time(report!.ResultStatistics!.Median)} per fault)" : "not measured",
+            "", "", goal is { } g ? $"≥ {(g / 1e6).ToString("0", Inv)} million/s" : "", goal is { } g2 && perSecond is { } p2 ? p2 >= g2 : null);
+    }
+
+    public static string Time(double? ns) => ns switch
+    {
+        null => "not measured",
+        >= 1e9 => $"{(ns.Value / 1e9).ToString("0.00", Inv)} s",
+        >= 1e6 => $"{(ns.Value / 1e6).ToString("0.00", Inv)} ms",
+        >= 1e3 => $"{(ns.Value / 1e3).ToString("0.0", Inv)} µs",
+        _ => $"{ns.Value.ToString("0.0", Inv)} ns",
+    };
+
+    private static string Mib(long bytes) => $"{(bytes / 1048576.0).ToString("0.0", Inv)} MiB";
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+    }
+}
