@@ -41,6 +41,7 @@ var job = quick ? Job.Default.WithWarmupCount(1).WithIterationCount(3).WithId("q
 var config = DefaultConfig.Instance
     .AddJob(job)
     .AddExporter(JsonExporter.Full)
+    .WithBuildTimeout(TimeSpan.FromMinutes(15)) // the shared machine can be slow to build the benchmark process
     .WithArtifactsPath(Path.Combine(outDir, "results"));
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Workload).Assembly).Run([.. bdnArgs], config).ToList();
 
