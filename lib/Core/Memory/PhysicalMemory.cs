@@ -8,9 +8,10 @@ namespace CourseKit.Memory;
 /// point at it), a dirty bit and its content, plus a free list and the page cache of executables.
 /// </summary>
 /// <remarks>
-/// <para>The frame table is one array of small structs (24 bytes per frame, no object per frame), so a
-/// million-page machine stays small; page contents are immutable and shared between frames until written,
-/// which makes the copy in a copy-on-write fault O(1).</para>
+/// <para>The frame table is one array of small structs (16 bytes per frame, no object per frame), so a
+/// million-page machine stays small: most pages hold at most one written word, kept inline in the slot;
+/// the few pages with more have a content object in a side table. Contents are immutable and shared between
+/// frames until written, which makes the copy in a copy-on-write fault O(1).</para>
 /// <para>Map counts are changed only by <see cref="Map"/> and <see cref="Unmap"/>, which the page-table code
 /// calls when it adds or removes an entry: the invariant "map count = number of entries pointing here" is
 /// maintained in one place. A frame whose count drops to zero goes back to the free list at once.</para>
@@ -20,6 +21,7 @@ public sealed class PhysicalMemory
     private readonly Frame[] _frames;
     private readonly int[] _free;  // stack of free frame numbers; the top is handed out next
     private int _freeCount;
+    private readonly Dictionary<int, PageContent> _contents = []; // frames with more than one written word
     private readonly Dictionary<(string File, long Page), int> _pageCache = [];
     private readonly Dictionary<int, (string File, long Page)> _pageCacheOwner = [];
 
@@ -97,6 +99,7 @@ public sealed class PhysicalMemory
     {
         if ((_frames[frame.Value].Flags & FrameFlags.PageCache) != 0 && _pageCacheOwner.Remove(frame.Value, out var key))
             _pageCache.Remove(key);
+        if ((_frames[frame.Value].Flags & FrameFlags.Content) != 0) _contents.Remove(frame.Value);
         _frames[frame.Value] = default;
         _free[_freeCount++] = frame.Value;
         Observer?.Invoke(frame, false);
@@ -124,7 +127,7 @@ public sealed class PhysicalMemory
     internal ulong ReadWord(FrameNumber frame, int wordIndex)
     {
         ref var f = ref _frames[frame.Value];
-        if (f.Content is not null) return f.Content.Read(wordIndex);
+        if ((f.Flags & FrameFlags.Content) != 0) return _contents[frame.Value].Read(wordIndex);
         return (f.Flags & FrameFlags.InlineWord) != 0 && f.InlineIndex == wordIndex ? f.InlineWord : 0;
     }
 
@@ -133,19 +136,19 @@ public sealed class PhysicalMemory
     {
         ref var f = ref _frames[frame.Value];
         f.Flags |= FrameFlags.Dirty;
-        if (f.Content is null && ((f.Flags & FrameFlags.InlineWord) == 0 || f.InlineIndex == wordIndex))
+        bool hasContent = (f.Flags & FrameFlags.Content) != 0;
+        if (!hasContent && ((f.Flags & FrameFlags.InlineWord) == 0 || f.InlineIndex == wordIndex))
         {
             f.Flags |= FrameFlags.InlineWord;
             f.InlineIndex = (ushort)wordIndex;
             f.InlineWord = value;
             return;
         }
-        if (f.Content is null)
-        {
-            f.Content = PageContent.FromWords([(f.InlineIndex, f.InlineWord)], PageWords);
-            f.Flags &= ~FrameFlags.InlineWord;
-        }
-        f.Content = f.Content.With(wordIndex, [value], PageWords);
+        var content = hasContent ? _contents[frame.Value] : PageContent.FromWords([(f.InlineIndex, f.InlineWord)], PageWords);
+        f.Flags = (f.Flags & ~FrameFlags.InlineWord) | FrameFlags.Content;
+        f.InlineIndex = 0;
+        f.InlineWord = 0;
+        _contents[frame.Value] = content.With(wordIndex, [value], PageWords);
     }
 
     /// <summary>Reads bytes starting at byte <paramref name="offset"/> of a frame (little-endian words).</summary>
@@ -183,10 +186,12 @@ public sealed class PhysicalMemory
     {
         ref var source = ref _frames[from.Value];
         ref var target = ref _frames[to.Value];
-        target.Content = source.Content;
+        if ((source.Flags & FrameFlags.Content) != 0) _contents[to.Value] = _contents[from.Value];
+        else if ((target.Flags & FrameFlags.Content) != 0) _contents.Remove(to.Value);
         target.InlineIndex = source.InlineIndex;
         target.InlineWord = source.InlineWord;
-        target.Flags = (target.Flags & ~FrameFlags.InlineWord) | (source.Flags & (FrameFlags.InlineWord | FrameFlags.Dirty));
+        const FrameFlags copied = FrameFlags.InlineWord | FrameFlags.Content | FrameFlags.Dirty;
+        target.Flags = (target.Flags & ~copied) | (source.Flags & copied);
     }
 
     /// <summary>An immutable picture of the used frames (for views and before/after comparisons).</summary>
@@ -205,7 +210,10 @@ public sealed class PhysicalMemory
     }
 }
 
-/// <summary>One frame-table slot. 24 bytes: map count, flags, an inline word (most pages hold one) and shared content.</summary>
+/// <summary>
+/// One frame-table slot, 16 bytes: map count, flags and an inline word (most pages hold one). A page with
+/// more written words has <see cref="FrameFlags.Content"/> set and its content in the side table.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct Frame
 {
@@ -213,7 +221,6 @@ internal struct Frame
     public FrameFlags Flags;
     public ushort InlineIndex;
     public ulong InlineWord;
-    public PageContent? Content;
 }
 
 [Flags]
@@ -224,6 +231,8 @@ internal enum FrameFlags : byte
     Dirty = 2,
     InlineWord = 4,
     PageCache = 8,
+    /// <summary>The page's words are in <see cref="PhysicalMemory"/>'s content table, not inline.</summary>
+    Content = 16,
 }
 
 internal static class ImmutableArrayBuilder
