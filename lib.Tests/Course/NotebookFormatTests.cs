@@ -69,6 +69,22 @@ public sealed partial class NotebookFormatTests
 
     [Theory]
     [MemberData(nameof(Notebooks))]
+    public void Notebook_needs_no_network_once_the_library_is_built(string file)
+    {
+        // Packages come with the library (its dependencies are copied next to CourseKit.dll); a lesson that
+        // restored a package or a feed itself would fail in a dev container without network.
+        foreach (var (cell, number) in CodeCells(file))
+        {
+            var source = Source(cell);
+            Assert.False(source.Contains("nuget:", StringComparison.OrdinalIgnoreCase), $"{file} cell {number} loads a NuGet package");
+            Assert.False(source.TrimStart().StartsWith("#i", StringComparison.Ordinal), $"{file} cell {number} adds a package source");
+            Assert.False(source.Contains("http://", StringComparison.Ordinal) || source.Contains("https://", StringComparison.Ordinal),
+                $"{file} cell {number} reaches the network");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
     public void Notebook_is_a_lesson_named_NN_topic_or_the_template(string file)
     {
         Assert.True(file == "_template.ipynb" || LessonName().IsMatch(file),
@@ -82,16 +98,15 @@ public sealed partial class NotebookFormatTests
             .Select((cell, i) => (Cell: cell!, Number: i + 1))
             .Where(c => c.Cell["cell_type"]?.GetValue<string>() == "code");
 
-    private static string FirstCodeSource(string file)
+    private static string FirstCodeSource(string file) =>
+        Source(CodeCells(file).Select(c => c.Cell).FirstOrDefault() ?? throw new InvalidOperationException($"{file} has no code cell"));
+
+    /// <summary>nbformat stores source as one string or a list of lines.</summary>
+    private static string Source(JsonNode cell) => cell["source"] switch
     {
-        var cell = CodeCells(file).Select(c => c.Cell).FirstOrDefault()
-                   ?? throw new InvalidOperationException($"{file} has no code cell");
-        return cell["source"] switch
-        {
-            JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
-            var s => s!.GetValue<string>(),
-        };
-    }
+        JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
+        var s => s!.GetValue<string>(),
+    };
 
     [GeneratedRegex(@"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")]
     private static partial Regex LessonName();

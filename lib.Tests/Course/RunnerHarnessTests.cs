@@ -61,6 +61,31 @@ public sealed class RunnerHarnessTests
     }
 
     [Fact]
+    public async Task A_value_made_in_a_lesson_has_the_type_this_process_knows()
+    {
+        // The test process has CourseKit loaded already; the lesson loads it again by path with #r. One copy
+        // must serve both, or values could not cross from one cell to the next (nor into this test).
+        using var kernel = new LessonKernel();
+
+        var result = await kernel.RunAsync(CourseFolders.Fixture("02-library"));
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+        Assert.True(kernel.TryGetVariable("machine", out var machine));
+        Assert.IsType<CourseKit.Kernel.Machine>(machine);
+        Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => !a.IsDynamic && a.GetName().Name == "CourseKit");
+    }
+
+    [Fact]
+    public void A_lesson_that_uses_the_library_across_cells_runs_in_a_fresh_runner_process()
+    {
+        // In a process that does not reference CourseKit (the runner, dotnet-repl, Jupyter's kernel) the
+        // library is loaded only through #r: a second copy would break the second cell that uses it.
+        var run = RunCli("02-library", "--notebooks", CourseFolders.FixtureNotebooks, "--output", CourseFolders.NewTempFolder());
+
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+    }
+
+    [Fact]
     public void The_command_line_exits_non_zero_naming_lesson_cell_line_and_error()
     {
         var output = CourseFolders.NewTempFolder();
@@ -74,6 +99,7 @@ public sealed class RunnerHarnessTests
         Assert.Contains("[1/3] ok", run.StdOut);
         Assert.Matches(@"00-fine\s+3\s+0\s+\d+\.\d", run.StdOut);
         Assert.Matches(@"01-broken\s+4\s+2\s+\d+\.\d", run.StdOut);
+        Assert.Matches(@"02-library\s+3\s+0\s+\d+\.\d", run.StdOut);
     }
 
     [Fact]
@@ -113,7 +139,7 @@ public sealed class RunnerHarnessTests
         var run = RunCli("no-such-lesson", "--notebooks", CourseFolders.FixtureNotebooks, "--output", CourseFolders.NewTempFolder());
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("00-fine, 01-broken", run.StdErr);
+        Assert.Contains("00-fine, 01-broken, 02-library", run.StdErr);
     }
 
     private sealed record CliRun(int ExitCode, string StdOut, string StdErr);

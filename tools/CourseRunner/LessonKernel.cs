@@ -20,6 +20,7 @@ public sealed class LessonKernel : IDisposable
 {
     private static readonly object FormatterSetupLock = new();
     private readonly CompositeKernel _kernel;
+    private readonly CSharpKernel _csharp;
     private int _executionCount;
 
     /// <summary>Starts a fresh kernel (what "Restart kernel" gives a student).</summary>
@@ -34,6 +35,7 @@ public sealed class LessonKernel : IDisposable
             })
             .UseKernelHelpers()
             .UseValueSharing();
+        _csharp = csharp;
         _kernel = new CompositeKernel { csharp };
         _kernel.DefaultKernelName = csharp.Name;
     }
@@ -175,6 +177,12 @@ public sealed class LessonKernel : IDisposable
             Formatter.SetPreferredMimeTypesFor(typeof(string), PlainTextFormatter.MimeType);
         }
     }
+
+    /// <summary>
+    /// A variable a cell defined, as the object the kernel holds (tests use it to check that a lesson's values
+    /// are of the very types this process knows).
+    /// </summary>
+    public bool TryGetVariable(string name, out object? value) => _csharp.TryGetValue(name, out value);
 
     /// <inheritdoc />
     public void Dispose() => _kernel.Dispose();
