@@ -62,12 +62,16 @@ public sealed class Stepper
     /// has one, and binds that output for in-place updates. Returns the stepper (not drawn again).</summary>
     public Stepper Display()
     {
-        var helper = AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => a.GetName().Name == "Microsoft.DotNet.Interactive")
-            .Select(a => a.GetType("Microsoft.DotNet.Interactive.Kernel"))
-            .OfType<Type>()
-            .Select(t => t.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])]))
-            .FirstOrDefault(m => m is not null);
+        var interactive = AppDomain.CurrentDomain.GetAssemblies()
+            .FirstOrDefault(a => a.GetName().Name == "Microsoft.DotNet.Interactive");
+        // A kernel is running a cell only when there is a current invocation context; the assembly alone can be
+        // loaded in a process that runs no cell (a test host that also runs lessons in-process, say).
+        var running = interactive?.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext")
+            ?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is not null;
+        var helper = running
+            ? interactive!.GetType("Microsoft.DotNet.Interactive.Kernel")
+                ?.GetMethod("display", BindingFlags.Public | BindingFlags.Static, [typeof(object), typeof(string[])])
+            : null;
         if (helper?.Invoke(null, [Current, Array.Empty<string>()]) is { } output) Bind(output);
         return this;
     }
