@@ -20,6 +20,12 @@ internal static partial class Registrations
         DisplayRegistry.Register(typeof(SysResult), DisplayRegistry.PlainText, r => r.ToString() ?? "");
         DisplayRegistry.Register(typeof(SysResult<>), DisplayRegistry.Html, r => ResultHtml(r.ToString() ?? "", IsOk(r)));
         DisplayRegistry.Register(typeof(SysResult<>), DisplayRegistry.PlainText, r => r.ToString() ?? "");
+        DisplayRegistry.Register<Programs.ProgramListing>(l => ProgramView.Html(l), l => l.ToString());
+        DisplayRegistry.Register<Programs.Program>(p => ProgramView.Html(p.Listing()), p => p.ToString());
+        DisplayRegistry.Register<Programs.ProgramCompilation>(ProgramView.Html, c => c.ToString());
+        DisplayRegistry.Register<Programs.ProgramSession>(
+            s => s.Listing() is { } l ? ProgramView.Html(l, s.Output) : ProgramView.Html(s.Compilation), s => s.ToString());
+        DisplayRegistry.Register<Programs.SchedulerSnapshot>(ProgramView.Html, s => s.ToString());
     }
 
     private static View Machine(MachineSnapshot m) => View.Compose("machine", Show.Tree(m), Show.Frames(m));

@@ -8,6 +8,7 @@ namespace CourseKit.Programs;
 /// Immutable, so many threads (a parent and its forked children) share one program and differ only in
 /// their program counters and registers.
 /// </summary>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed class Program
 {
     private Program(string name, string source, ImmutableArray<Instruction> instructions, ImmutableArray<string> variables)
@@ -90,6 +91,7 @@ public sealed class Program
 }
 
 /// <summary>The result of <see cref="Program.TryCompile"/>: a program, or the diagnostics that explain why not.</summary>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record ProgramCompilation(Program? Program, IReadOnlyList<ProgramDiagnostic> Diagnostics)
 {
     /// <summary>True when the text compiled.</summary>
@@ -103,6 +105,7 @@ public sealed record ProgramCompilation(Program? Program, IReadOnlyList<ProgramD
 /// An immutable listing of a program with, for each instruction, the threads whose PC is there — the
 /// picture of "fork returns twice": after a fork the parent's and the child's markers sit on the same line.
 /// </summary>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed class ProgramListing(Program program, ImmutableDictionary<int, ImmutableArray<string>> markers)
 {
     /// <summary>The program listed.</summary>

@@ -8,6 +8,7 @@ namespace CourseKit.Programs;
 /// as values — text that does not compile gives a session whose <see cref="Run"/> reports the diagnostics
 /// (line, column, caret) instead of throwing, so a typo never shows a stack trace.
 /// </summary>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed class ProgramSession
 {
     private ProgramSession(ProgramCompilation compilation, Machine machine, Scheduler scheduler, Pid? pid)
@@ -68,6 +69,7 @@ public sealed class ProgramSession
 /// An immutable picture of a scheduler's programs at one logical time: every live program thread with its PC
 /// and variables, the listing of each program with the threads' markers, and the output so far. Views draw it.
 /// </summary>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record SchedulerSnapshot(long Time, long Steps, string Policy, Pid? Current,
     ValueList<ProgramThreadSnapshot> Threads, ValueList<ProgramListing> Listings, string Output)
 {
