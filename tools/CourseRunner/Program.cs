@@ -3,12 +3,15 @@ using CourseKit.Runner;
 // The course runner. Usage (from anywhere inside the repository):
 //   dotnet run --project tools/CourseRunner                 run every lesson, write artifacts/course/
 //   dotnet run --project tools/CourseRunner -- 00-start-here  run one lesson (name, file name or number)
-// Options: --notebooks DIR (default notebooks/), --output DIR (default artifacts/course/).
+//   dotnet run --project tools/CourseRunner -- --student-release  write the student release (solutions
+//                                             replaced by TODO stubs) to artifacts/student/ and run it
+// Options: --notebooks DIR (default notebooks/), --output DIR (default artifacts/course/, or artifacts/student/).
 // Exit code 0 when every cell of every lesson ran without an error, 1 otherwise, 2 on bad arguments.
 
 var names = new List<string>();
 string? notebooksDirectory = null;
 string? outputDirectory = null;
+var studentRelease = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -19,11 +22,14 @@ for (var i = 0; i < args.Length; i++)
         case "--output" when i + 1 < args.Length:
             outputDirectory = args[++i];
             break;
+        case "--student-release":
+            studentRelease = true;
+            break;
         case "-h" or "--help":
-            Console.WriteLine("usage: CourseRunner [LESSON...] [--notebooks DIR] [--output DIR]");
+            Console.WriteLine("usage: CourseRunner [LESSON...] [--notebooks DIR] [--output DIR] [--student-release]");
             return 0;
         case var a when a.StartsWith('-'):
-            Console.Error.WriteLine($"unknown option {a}; usage: CourseRunner [LESSON...] [--notebooks DIR] [--output DIR]");
+            Console.Error.WriteLine($"unknown option {a}; usage: CourseRunner [LESSON...] [--notebooks DIR] [--output DIR] [--student-release]");
             return 2;
         default:
             names.Add(args[i]);
@@ -33,7 +39,7 @@ for (var i = 0; i < args.Length; i++)
 
 var root = CourseRepository.FindRoot(Directory.GetCurrentDirectory());
 notebooksDirectory = Path.GetFullPath(notebooksDirectory ?? Path.Combine(root, "notebooks"));
-outputDirectory = Path.GetFullPath(outputDirectory ?? Path.Combine(root, "artifacts", "course"));
+outputDirectory = Path.GetFullPath(outputDirectory ?? Path.Combine(root, "artifacts", studentRelease ? "student" : "course"));
 
 var all = Lesson.Discover(notebooksDirectory);
 IReadOnlyList<Lesson> lessons;
@@ -53,6 +59,18 @@ if (lessons.Count == 0)
     return 2;
 }
 
+if (studentRelease)
+{
+    // The release is run right away: it must run with zero errors, every check saying "not done yet".
+    var released = StudentRelease.Write(root, lessons, outputDirectory);
+    foreach (var (lesson, blocks) in released)
+    {
+        Console.WriteLine($"released {lesson.Name}: {blocks} solution block(s) replaced by TODO stubs");
+    }
+
+    lessons = released.Select(r => r.Lesson).ToList();
+}
+
 var results = new List<LessonResult>();
 var progress = new Progress(p => Console.WriteLine(Report.ProgressLine(p)));
 foreach (var lesson in lessons)
@@ -66,10 +84,19 @@ foreach (var lesson in lessons)
         : $"✘ {result.FailureMessage}");
 }
 
-var index = SiteWriter.Write(outputDirectory, results);
 Console.WriteLine();
 Console.Write(Report.SummaryTable(results));
-Console.WriteLine($"site: {index}");
+if (studentRelease)
+{
+    Console.WriteLine($"student release: {Path.Combine(outputDirectory, "notebooks")}");
+}
+else
+{
+    var index = SiteWriter.Write(outputDirectory, results);
+    Console.WriteLine($"site: {index}");
+    var (deck, cards) = FlashcardExport.Write(root, outputDirectory);
+    Console.WriteLine($"flashcards for Anki: {deck} ({cards} cards)");
+}
 
 var failures = results.Where(r => !r.Succeeded).ToList();
 foreach (var failure in failures)
