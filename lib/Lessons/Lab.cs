@@ -5,7 +5,6 @@ using CourseKit.Display;
 using CourseKit.Kernel;
 using CourseKit.Programs;
 using CourseKit.Tracing;
-using ThreadSnapshot = CourseKit.Programs.ThreadSnapshot;
 
 namespace CourseKit.Lessons;
 
@@ -168,7 +167,7 @@ public sealed class Lab
         [.. Machine.Events.OfType<SyscallEvent>().Where(e => e.Name == name && e.Pid != Pid.Init)];
 
     /// <summary>The live program threads with their PCs and variables.</summary>
-    public ImmutableArray<ThreadSnapshot> Threads => Scheduler.Threads();
+    public ImmutableArray<ProgramThreadSnapshot> Threads => Scheduler.Threads();
 
     /// <summary>The whole machine now.</summary>
     public MachineSnapshot Snapshot() => Machine.Snapshot();
@@ -240,7 +239,7 @@ public sealed class Lab
 /// <param name="Problem">Why a run stopped early (deadlock, step limit), or null.</param>
 [TypeFormatterSource(typeof(DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record LabFrame(string ProgramName, ImmutableArray<string> SourceLines, ImmutableDictionary<int, ImmutableArray<string>> Marks,
-    ImmutableArray<ThreadSnapshot> Threads, string Output, string Tree, string? LastStep, string Status, string? Problem)
+    ImmutableArray<ProgramThreadSnapshot> Threads, string Output, string Tree, string? LastStep, string Status, string? Problem)
 {
     /// <summary>Source with markers, threads, output and tree as plain text.</summary>
     public override string ToString()
@@ -260,10 +259,10 @@ public sealed record LabFrame(string ProgramName, ImmutableArray<string> SourceL
         return text.Append("processes:\n").Append(Tree).ToString();
     }
 
-    internal static string ThreadLine(ThreadSnapshot t) =>
+    internal static string ThreadLine(ProgramThreadSnapshot t) =>
         $"pid {t.Tid.Value.ToString(CultureInfo.InvariantCulture)}: {t.Program.Name} line {t.Position.Line.ToString(CultureInfo.InvariantCulture)}, next {t.NextInstruction}"
         + (t.BlockedOn is null ? "" : $" [blocked: {t.BlockedOn}]");
 
-    internal static string Variables(ThreadSnapshot t) =>
+    internal static string Variables(ProgramThreadSnapshot t) =>
         string.Join("  ", t.Variables.Where(v => v.Key != "errno" || v.Value != 0).Select(v => $"{v.Key} = {v.Value.ToString(CultureInfo.InvariantCulture)}"));
 }
