@@ -167,7 +167,7 @@ public sealed class Lab
         [.. Machine.Events.OfType<SyscallEvent>().Where(e => e.Name == name && e.Pid != Pid.Init)];
 
     /// <summary>The live program threads with their PCs and variables.</summary>
-    public ImmutableArray<ProgramThreadSnapshot> Threads => Scheduler.Threads();
+    public ImmutableArray<ProgramThreadSnapshot> Threads => [.. Scheduler.Threads()];
 
     /// <summary>The whole machine now.</summary>
     public MachineSnapshot Snapshot() => Machine.Snapshot();

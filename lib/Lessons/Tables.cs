@@ -114,7 +114,7 @@ public sealed class Panels
             {
                 foreach (var (caption, value) in Items)
                 {
-                    using (html.Open("div", ("class", "ck-panel"), ("style", "flex:1 1 320px;min-width:0")))
+                    using (html.Open("div", ("class", "ck-panel"), ("style", "flex:1 1 480px;min-width:0")))
                     {
                         html.Element("h4", caption);
                         if (DisplayRegistry.Render(value, DisplayRegistry.Html) is { } inner) html.TrustedFragment(new HtmlFragment(inner));
@@ -243,7 +243,7 @@ public sealed class ProcMaps
                             html.Element("td", $"{l.Start:x}–{l.End:x}", ("class", "ck-mono"));
                             html.Element("td", l.Permissions, ("class", "ck-mono"));
                             html.Element("td", $"{l.KiB.ToString("N0", CultureInfo.InvariantCulture)} KiB", ("class", "ck-num"));
-                            html.Element("td", l.Path.Length > 40 ? "…" + l.Path[^39..] : l.Path, ("class", "ck-mono"), ("title", l.Path));
+                            html.Element("td", l.Path.StartsWith('/') ? l.Path[(l.Path.LastIndexOf('/') + 1)..] : l.Path, ("class", "ck-mono"), ("title", l.Path));
                             html.Element("td", l.Kind);
                         }
                     }

@@ -90,7 +90,8 @@ public static class SolutionBlocks
 /// <summary>
 /// The student release: a folder to hand out. <c>notebooks/</c> holds every lesson with its solutions replaced by
 /// TODO stubs; <c>artifacts/bin/CourseKit/debug/</c> holds a copy of the built library, where the lessons' setup
-/// cell looks for it, so the folder runs as it is, in any host, with no build step.
+/// cell looks for it, and <c>datasets/</c> the real-kernel data, so the folder runs as it is, in any host, with
+/// no build step.
 /// </summary>
 public static class StudentRelease
 {
@@ -118,6 +119,9 @@ public static class StudentRelease
             released.Add((new Lesson(lesson.Name, path), blocks));
         }
         CopyFolder(library, Path.Combine(outputDirectory, LibraryFolder));
+        // Lessons read real-kernel data (RealKernel finds the datasets folder by walking up from the lesson).
+        var datasets = Path.Combine(root, "datasets");
+        if (Directory.Exists(datasets)) CopyFolder(datasets, Path.Combine(outputDirectory, "datasets"));
         File.WriteAllText(Path.Combine(outputDirectory, "README.md"), Readme);
         return released;
     }
