@@ -42,6 +42,8 @@ public sealed record StraceImportResult(ImportedTrace? Value, StraceError? Error
 /// <see cref="ThreadStateChanged"/> to Exited); a wait4/waitid that returns a pid a <see cref="ProcessReaped"/>;
 /// "--- SIG ---" a <see cref="SignalDelivered"/>. A call strace split in two halves (wait4 blocking, a vfork parent
 /// waiting) gives Running → Blocked at its start and Blocked → Running when it resumes.</para>
+/// <para>The traced command itself gets a <see cref="ProcessCreated"/> from pid 0 (strace, which forked it outside
+/// the trace) at its first line.</para>
 /// <para>Time is microseconds since the first line (line numbers for a trace without timestamps), never going
 /// backwards. Reparenting cannot be seen in a trace (the kernel does it silently), so it is not invented.</para>
 /// </remarks>
@@ -75,6 +77,12 @@ public static class StraceImporter
         var events = new List<(int Line, int Order, KernelEvent Event)>();
         void Add(int line, KernelEvent e) => events.Add((line, events.Count, e));
         var records = trace.Records;
+        // The traced commands were created by strace itself (a fork outside the trace): say so at their first line,
+        // so timelines and trees start them like any other process.
+        foreach (var root in trace.Roots.Where(r => !r.IsThread))
+            if (records.FirstOrDefault(r => r.Pid == root.Tid) is { } first)
+                Add(first is StraceCall c ? c.StartLine : first.LineNumber, new ProcessCreated(first is StraceCall s ? s.StartTime : first.Time,
+                    Pid.Zero, new Pid(root.Tid), Pid.Zero, CloneFlags.SigChld, IsThread: false));
         for (int i = 0; i < records.Count; i++)
         {
             var record = records[i];
