@@ -61,7 +61,7 @@ public class KernelPropertyTests
         var p = m.Start("/bin/sh");
         var frame = m.Process(p)!.AddressSpace!.PageTable.FrameOf(m.Process(p)!.AddressSpace!.Segments[0].Start.Page(m.PageSize))!.Value;
         m.Memory.Map(frame);
-        Assert.ThrowsAny<Exception>(() => CheckFrames(m.Snapshot()));
+        Assert.ThrowsAny<Exception>(() => KernelInvariants.CheckFrames(m.Snapshot()));
     }
 
     private static void Run(bool cow, Op[] ops)
@@ -76,18 +76,15 @@ public class KernelPropertyTests
             var after = m.Snapshot();
             string where = $"step {step} {ops[step]}: {result}";
             if (result.IsFailed) Assert.True(before.SameStateAs(after), $"{where}: a failed call changed the machine");
-            CheckFrames(after);
-            CheckIds(m);
-            CheckFamily(after);
-            CheckZombies(m, before, after, start);
-            CheckPss(after);
-            if (write is { } w && result.IsOk) CheckVisibility(m, w.Writer, w.Address, w.Value);
+            KernelInvariants.CheckAfterStep(m, before, after, start);
+            if (write is { } w && result.IsOk) KernelInvariants.CheckVisibility(m, w.Writer, w.Address, w.Value);
             before = after;
         }
-        KillEverythingAndCheckNoLeak(m);
+        KernelInvariants.KillEverythingAndCheckNoLeak(m);
     }
 
-    private static (SysResult Result, (Pid Writer, VirtualAddress Address, ulong Value)? Write) Apply(Machine m, Op op, int step)
+    /// <summary>Runs one generated step against the machine (other layers' property tests can reuse it).</summary>
+    internal static (SysResult Result, (Pid Writer, VirtualAddress Address, ulong Value)? Write) Apply(Machine m, Op op, int step)
     {
         var callers = m.Threads.Where(t => t.Process.Pid != Pid.Init).ToList();
         if (callers.Count == 0 || op.Kind == 16)
@@ -138,8 +135,26 @@ public class KernelPropertyTests
         return segment.Start + page * m.PageSize + 8 * (op.C % 4);
     }
 
+}
+
+/// <summary>
+/// The kernel's invariants as checks on snapshots and live state, for the core's property test and for the
+/// property tests of the layers above (files, programs), which extend the generator with their own calls.
+/// </summary>
+public static class KernelInvariants
+{
+    /// <summary>Every check that holds after any step: frames, IDs, family, zombies, Pss.</summary>
+    public static void CheckAfterStep(Machine m, MachineSnapshot before, MachineSnapshot after, long stepStart)
+    {
+        CheckFrames(after);
+        CheckIds(m);
+        CheckFamily(after);
+        CheckZombies(m, before, after, stepStart);
+        CheckPss(after);
+    }
+
     /// <summary>Each used frame's map count equals the number of page-table entries (of distinct address spaces) mapping it.</summary>
-    internal static void CheckFrames(MachineSnapshot s)
+    public static void CheckFrames(MachineSnapshot s)
     {
         var references = new Dictionary<FrameNumber, int>();
         foreach (var space in Spaces(s))
@@ -152,7 +167,7 @@ public class KernelPropertyTests
     }
 
     /// <summary>Live PIDs and TIDs are unique: no thread shares an ID with another thread or with another process.</summary>
-    private static void CheckIds(Machine m)
+    public static void CheckIds(Machine m)
     {
         var tids = m.Threads.Select(t => t.Tid).ToList();
         Assert.Equal(tids.Count, tids.Distinct().Count());
@@ -166,7 +181,7 @@ public class KernelPropertyTests
     }
 
     /// <summary>Every process but init has a parent in the table that is not a zombie, and appears among its children.</summary>
-    private static void CheckFamily(MachineSnapshot s)
+    public static void CheckFamily(MachineSnapshot s)
     {
         foreach (var p in s.Processes)
         {
@@ -179,7 +194,7 @@ public class KernelPropertyTests
     }
 
     /// <summary>A zombie keeps its PID and status until a ProcessReaped event with that status removes it.</summary>
-    private static void CheckZombies(Machine m, MachineSnapshot before, MachineSnapshot after, long since)
+    public static void CheckZombies(Machine m, MachineSnapshot before, MachineSnapshot after, long since)
     {
         foreach (var z in before.Processes.Where(p => p.State == ProcessState.Zombie))
         {
@@ -190,7 +205,7 @@ public class KernelPropertyTests
     }
 
     /// <summary>Sum of Pss over the (distinct) address spaces equals the resident frames times the page size.</summary>
-    private static void CheckPss(MachineSnapshot s)
+    public static void CheckPss(MachineSnapshot s)
     {
         decimal pss = Spaces(s).Sum(space => space.Smaps.PssBytes);
         decimal resident = (decimal)s.Frames.UsedCount * s.PageSize;
@@ -198,7 +213,7 @@ public class KernelPropertyTests
     }
 
     /// <summary>After a write, exactly the processes sharing the writer's address space see the value.</summary>
-    private static void CheckVisibility(Machine m, Pid writer, VirtualAddress address, ulong value)
+    public static void CheckVisibility(Machine m, Pid writer, VirtualAddress address, ulong value)
     {
         var writerSpace = m.Process(writer)!.AddressSpace!;
         Assert.Equal(value, writerSpace.PeekWord(address));
@@ -211,7 +226,7 @@ public class KernelPropertyTests
     }
 
     /// <summary>Kill everything from init; once all are reaped, only init's own frames may remain.</summary>
-    private static void KillEverythingAndCheckNoLeak(Machine m)
+    public static void KillEverythingAndCheckNoLeak(Machine m)
     {
         foreach (var p in m.Processes.Where(p => p.Pid != Pid.Init && p.State != ProcessState.Zombie).ToList())
             if (p.State != ProcessState.Reaped && p.ExitStatus is null) m.Kill(Pid.Init, p.Pid, Signal.SIGKILL).ThrowIfNotOk();
@@ -221,6 +236,6 @@ public class KernelPropertyTests
         CheckFrames(m.Snapshot());
     }
 
-    private static IEnumerable<AddressSpaceSnapshot> Spaces(MachineSnapshot s) =>
+    public static IEnumerable<AddressSpaceSnapshot> Spaces(MachineSnapshot s) =>
         s.Processes.Where(p => p.Memory is not null).Select(p => p.Memory!).DistinctBy(space => space.Id);
 }

@@ -141,6 +141,8 @@ public sealed class AddressSpace
         if (outcome == AccessOutcome.Ok && write && (pte.Flags & PteFlags.Writable) == 0)
             outcome = ResolveWriteFault(ref pte, segment, faults, out fault);
         if (outcome != AccessOutcome.Ok) return outcome;
+        if (write && !segment.Shared && Memory.MapCount(pte.FrameNumber) > 1)
+            throw new CourseKit.Kernel.KernelBugException($"a write through a private entry to {pte.FrameNumber}, which {Memory.MapCount(pte.FrameNumber)} entries map");
         pte.Flags |= write ? PteFlags.Accessed | PteFlags.Dirty : PteFlags.Accessed;
         frame = pte.Frame;
         return AccessOutcome.Ok;
