@@ -405,9 +405,10 @@ public sealed class AddressSpace
     /// One pass over a segment's present pages: its smaps numbers and, when <paramref name="pages"/> is
     /// given, a record of each page (for snapshots).
     /// </summary>
-    internal SmapsAccumulator SegmentSmaps(Segment segment, List<Tracing.PageSnapshot>? pages)
+    internal SmapsAccumulator SegmentSmaps(Segment segment, System.Collections.Immutable.ImmutableArray<Tracing.PageSnapshot>.Builder? pages)
     {
         var sum = new SmapsAccumulator();
+        int pageSize = PageSize;
         foreach (var (leaf, from, to, leafBase) in PageTable.Slices(FirstPage(segment), EndPage(segment)))
         {
             for (int i = from; i < to; i++)
@@ -415,7 +416,7 @@ public sealed class AddressSpace
                 ref var pte = ref leaf[i];
                 if (!pte.Present) continue;
                 int mapCount = Memory.MapCount(pte.FrameNumber);
-                sum.Add(PageSize, mapCount, (pte.Flags & PteFlags.Dirty) != 0 || Memory.IsDirty(pte.FrameNumber));
+                sum.Add(pageSize, mapCount, (pte.Flags & PteFlags.Dirty) != 0 || Memory.IsDirty(pte.FrameNumber));
                 pages?.Add(new Tracing.PageSnapshot(new PageNumber(leafBase + (ulong)i), pte.FrameNumber, pte.Flags, mapCount));
             }
         }
@@ -454,22 +455,36 @@ internal struct SmapsAccumulator
     private long _rss, _sharedClean, _sharedDirty, _privateClean, _privateDirty, _pssWhole;
     private ulong _pssFixed;
     private decimal _pssShared;
+    // The open run of shared pages with one map count: a million-page snapshot would otherwise do a 64-bit
+    // and a decimal division per page. Its exact Pss share, pages * pageSize / mapCount, is added in one
+    // division when the map count changes (runs of pages share one map count).
+    private int _runMapCount, _runPageSize;
+    private long _runPages;
+    private ulong _runFixed;
 
     public void Add(int pageSize, int mapCount, bool dirty)
     {
         _rss += pageSize;
-        _pssFixed += ((ulong)pageSize << 12) / (ulong)mapCount;
         if (mapCount == 1)
         {
+            _pssFixed += (ulong)pageSize << 12;
             _pssWhole += pageSize;
             if (dirty) _privateDirty += pageSize; else _privateClean += pageSize;
+            return;
         }
-        else
+        if (mapCount != _runMapCount || pageSize != _runPageSize)
         {
-            _pssShared += (decimal)pageSize / mapCount;
-            if (dirty) _sharedDirty += pageSize; else _sharedClean += pageSize;
+            _pssShared = PssShared;
+            (_runMapCount, _runPageSize, _runPages) = (mapCount, pageSize, 0);
+            _runFixed = ((ulong)pageSize << 12) / (ulong)mapCount; // truncated per page, as Linux's PSS_SHIFT sum
         }
+        _runPages++;
+        _pssFixed += _runFixed;
+        if (dirty) _sharedDirty += pageSize; else _sharedClean += pageSize;
     }
+
+    /// <summary>The shared pages' Pss in bytes, exactly (the open run included).</summary>
+    private readonly decimal PssShared => _runPages == 0 ? _pssShared : _pssShared + (decimal)_runPageSize * _runPages / _runMapCount;
 
     public void Add(SmapsAccumulator other)
     {
@@ -480,9 +495,9 @@ internal struct SmapsAccumulator
         _privateDirty += other._privateDirty;
         _pssWhole += other._pssWhole;
         _pssFixed += other._pssFixed;
-        _pssShared += other._pssShared;
+        _pssShared += other.PssShared;
     }
 
     public readonly Smaps ToSmaps() => new(_rss / 1024, (long)(_pssFixed >> 22), _sharedClean / 1024, _sharedDirty / 1024,
-        _privateClean / 1024, _privateDirty / 1024, _pssWhole + _pssShared);
+        _privateClean / 1024, _privateDirty / 1024, _pssWhole + PssShared);
 }

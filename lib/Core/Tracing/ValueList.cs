@@ -28,6 +28,9 @@ public readonly struct ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
     /// <inheritdoc/>
     public T this[int index] => Items[index];
 
+    /// <summary>The items as a span: for loops over big lists (a million pages) without per-item interface calls.</summary>
+    public ReadOnlySpan<T> AsSpan() => Items.AsSpan();
+
     /// <inheritdoc/>
     public bool Equals(ValueList<T> other) => Items.SequenceEqual(other.Items);
 
