@@ -33,49 +33,76 @@ internal static class Adapt
 
     public static IReadOnlyList<SegmentDiagram> Segments(AddressSpaceSnapshot memory, int pageSize, bool sharedAddressSpace)
     {
-        var pages = memory.Pages; // sorted by page number
+        var pages = memory.Pages.AsSpan(); // sorted by page number
         var result = new List<SegmentDiagram>();
         foreach (var seg in memory.Segments.Select(s => s.Segment).OrderBy(s => s.Start))
         {
             var first = seg.Start.Value / (ulong)pageSize;
             var end = seg.End.Value / (ulong)pageSize;
             var writable = (seg.Protection & Protection.Write) != 0;
-            var spans = new List<PageSpan>();
+            var spans = new SpanBuilder();
             var next = first;
-            for (var i = LowerBound(pages, first); i < pages.Count && pages[i].Page.Value < end; i++)
+            for (var i = LowerBound(pages, first); i < pages.Length && pages[i].Page.Value < end; i++)
             {
-                var page = pages[i];
-                if (page.Page.Value > next) Add(spans, new PageSpan(next, page.Page.Value - next, PageState.NotPresent, null, 0, false));
-                Add(spans, new PageSpan(page.Page.Value, 1, StateOf(page.Flags, page.MapCount, writable, sharedAddressSpace),
-                    page.Frame.Value, page.MapCount, (page.Flags & PteFlags.Dirty) != 0));
+                ref readonly var page = ref pages[i];
+                if (page.Page.Value > next) spans.Add(next, page.Page.Value - next, PageState.NotPresent, -1, 0, false);
+                spans.Add(page.Page.Value, 1, StateOf(page.Flags, page.MapCount, writable, sharedAddressSpace),
+                    page.Frame.Value, page.MapCount, (page.Flags & PteFlags.Dirty) != 0);
                 next = page.Page.Value + 1;
             }
-            if (end > next) Add(spans, new PageSpan(next, end - next, PageState.NotPresent, null, 0, false));
-            result.Add(new SegmentDiagram(seg.Kind.ToString().ToLowerInvariant(), seg.Start.Value, seg.End.Value, ProtectionText(seg), spans,
+            if (end > next) spans.Add(next, end - next, PageState.NotPresent, -1, 0, false);
+            result.Add(new SegmentDiagram(seg.Kind.ToString().ToLowerInvariant(), seg.Start.Value, seg.End.Value, ProtectionText(seg), spans.Finish(),
                 string.IsNullOrEmpty(seg.File) ? null : seg.File));
         }
         return result;
     }
 
-    /// <summary>Appends a page span, merging it into the last one when they are alike and their frames follow.</summary>
-    private static void Add(List<PageSpan> spans, PageSpan span)
+    /// <summary>
+    /// Collects page spans, merging each into the open one when they are alike and their frames follow. The
+    /// open span lives in fields, so a million-page process costs one object per run, not one per page.
+    /// </summary>
+    private sealed class SpanBuilder
     {
-        if (spans.Count > 0)
+        private readonly List<PageSpan> _spans = [];
+        private bool _open;
+        private ulong _first, _pages;
+        private PageState _state;
+        private long _frame; // -1: not present
+        private int _mapCount;
+        private bool _dirty;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public void Add(ulong first, ulong pages, PageState state, long frame, int mapCount, bool dirty)
         {
-            var last = spans[^1];
-            var framesFollow = last.FirstFrame is null ? span.FirstFrame is null : span.FirstFrame == last.FirstFrame + (long)last.Pages;
-            if (last.EndPage == span.FirstPage && last.State == span.State && last.MapCount == span.MapCount && last.Dirty == span.Dirty && framesFollow)
+            if (_open)
             {
-                spans[^1] = last with { Pages = last.Pages + span.Pages };
-                return;
+                var framesFollow = _frame < 0 ? frame < 0 : frame == _frame + (long)_pages;
+                if (_first + _pages == first && _state == state && _mapCount == mapCount && _dirty == dirty && framesFollow)
+                {
+                    _pages += pages;
+                    return;
+                }
+                Close();
             }
+            (_open, _first, _pages, _state, _frame, _mapCount, _dirty) = (true, first, pages, state, frame, mapCount, dirty);
         }
-        spans.Add(span);
+
+        public List<PageSpan> Finish()
+        {
+            if (_open) Close();
+            return _spans;
+        }
+
+        private void Close()
+        {
+            _spans.Add(new PageSpan(_first, _pages, _state, _frame < 0 ? null : _frame, _mapCount, _dirty));
+            _open = false;
+        }
     }
 
-    private static int LowerBound(IReadOnlyList<PageSnapshot> pages, ulong page)
+    private static int LowerBound(ReadOnlySpan<PageSnapshot> pages, ulong page)
     {
-        int lo = 0, hi = pages.Count;
+        int lo = 0, hi = pages.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;

@@ -86,7 +86,7 @@ internal static class ProcessImageView
     {
         var runs = seg.Runs.Reverse().ToArray(); // top of the drawing = highest address
         var marks = Marks(p, highlight);
-        var plan = Collapse.Plan(runs.Length, RunBudgetPerSegment, i => marks.Any(m => runs[i].Contains(m.Page)));
+        var plan = Collapse.Plan(runs.Length, RunBudgetPerSegment, marks.Count == 0 ? null : i => marks.Any(m => runs[i].Contains(m.Page)));
         foreach (var slot in plan)
         {
             if (slot.IsCollapsed) { CollapsedHtml(html, runs.AsSpan(slot.Index, slot.Count)); continue; }
@@ -155,7 +155,7 @@ internal static class ProcessImageView
             if (IsCode(seg, p))
                 foreach (var t in p.Threads.Where(t => t.Pc is not null)) text.AppendLine($"    <- PC of tid {t.Tid}: instruction {t.Pc}");
             var runs = seg.Runs.Reverse().ToArray();
-            foreach (var slot in Collapse.Plan(runs.Length, RunBudgetPerSegment, i => marks.Any(m => runs[i].Contains(m.Page))))
+            foreach (var slot in Collapse.Plan(runs.Length, RunBudgetPerSegment, marks.Count == 0 ? null : i => marks.Any(m => runs[i].Contains(m.Page))))
             {
                 if (slot.IsCollapsed)
                 {

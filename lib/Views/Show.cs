@@ -21,7 +21,7 @@ public static class Show
         ArgumentNullException.ThrowIfNull(process);
         var diagram = Adapt.Process(process, pageSize);
         var marks = highlight.Select(a => a.Value).ToArray();
-        return new View("process image", ProcessImageView.Html(diagram, marks), ProcessImageView.Text(diagram, marks));
+        return new View("process image", ProcessImageView.Html(diagram, marks), () => ProcessImageView.Text(diagram, marks));
     }
 
     /// <summary>The process image of <paramref name="pid"/> in a machine snapshot.</summary>

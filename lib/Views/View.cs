@@ -9,11 +9,23 @@ namespace CourseKit.Views;
 [TypeFormatterSource(typeof(DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed class View
 {
+    private readonly Func<string>? _makeText;
+    private string? _text;
+
     internal View(string kind, string html, string text)
     {
         Kind = kind;
         Html = html;
-        Text = text;
+        _text = text;
+    }
+
+    /// <summary>A view whose text form is drawn only when asked for: a notebook showing the HTML of a
+    /// million-page process should not pay for the text twin too.</summary>
+    internal View(string kind, string html, Func<string> text)
+    {
+        Kind = kind;
+        Html = html;
+        _makeText = text;
     }
 
     /// <summary>Which view this is ("process image", "side by side", ...).</summary>
@@ -23,7 +35,7 @@ public sealed class View
     public string Html { get; }
 
     /// <summary>The text/plain form.</summary>
-    public string Text { get; }
+    public string Text => _text ??= _makeText!();
 
     /// <inheritdoc />
     public override string ToString() => Text;
@@ -37,6 +49,6 @@ public sealed class View
             html.Style(Theme.Sheet);
             foreach (var part in parts) html.TrustedFragment(new HtmlFragment(Theme.WithoutSheet(part.Html)));
         }
-        return new View(kind, html.ToString(), string.Join("\n\n", parts.Select(p => p.Text)));
+        return new View(kind, html.ToString(), () => string.Join("\n\n", parts.Select(p => p.Text)));
     }
 }
