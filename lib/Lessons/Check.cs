@@ -182,7 +182,7 @@ public static class Check
     }
 
     private static CheckResult NotDone(string title, string? hint) =>
-        new(CheckOutcome.NotDone, title, "Not done yet: replace the TODO in the cell above with your answer, then run the cell again.", null, hint);
+        new(CheckOutcome.NotDone, title, "Not done yet: write your answer where the cell says TODO (the answer is still null), then run the cell again.", null, hint);
 
     /// <summary>Runs a check body; anything it throws becomes a failed check with the message (never a stack trace).</summary>
     private static CheckResult Guard(string title, string? hint, Func<CheckResult> body)

@@ -93,7 +93,7 @@ public sealed class CheckResult
                 html.Element("span", Badge, ("class", "ck-check-badge"));
                 html.Element("strong", Title);
             }
-            html.Element("div", Message);
+            html.Element("div", Message, ("class", Message.Contains('\n', StringComparison.Ordinal) ? "ck-mono ck-pre" : null));
             if (Differences.Count > 0)
             {
                 using (html.Open("table"))

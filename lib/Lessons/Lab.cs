@@ -184,11 +184,20 @@ public sealed class Lab
             .ToImmutableDictionary(g => g.Key, g => g.OrderBy(t => t.Tid.Value).Select(t => Label(t.Tid)).ToImmutableArray());
         var status = Result is { } r ? Describe(r.Status) : threads.Length == 0 ? "finished" : $"{Scheduler.Steps} steps run";
         return new LabFrame(Program.Name, Program.SourceLines, marks, threads, Output, TreeText(ForkTree, Root),
-            LastStep?.ToString(), status, Result?.Status == RunStatus.Completed || threads.Length == 0 ? null : Result?.Message);
+            DescribeLastStep(), status, Result?.Status == RunStatus.Completed || threads.Length == 0 ? null : Result?.Message);
     }
 
     /// <inheritdoc/>
     public override string ToString() => Frame().ToString();
+
+    /// <summary>"pid 3 ran line 2: pid = fork()" (the source line, not the instruction and its temporaries).</summary>
+    private string? DescribeLastStep()
+    {
+        if (LastStep is not { } step) return null;
+        if (step.Program != Program.Name || step.Pc >= Program.Instructions.Length) return $"{Label(step.Tid)} ran {step.Program}";
+        var line = Program.Instructions[step.Pc].Position.Line;
+        return $"{Label(step.Tid)} ran line {line.ToString(CultureInfo.InvariantCulture)}: {Program.SourceLineOf(step.Pc)}";
+    }
 
     /// <summary>"pid 8" for a process's main thread, "tid 9" for another thread of a process.</summary>
     private string Label(Pid tid) =>
