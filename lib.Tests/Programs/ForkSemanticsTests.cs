@@ -231,6 +231,8 @@ public class ForkSemanticsTests
             print(WTERMSIG(s) == SIGFPE)
             """);
         Assert.Equal("1\n", run.Run().Output);
+        Assert.DoesNotContain(run.Machine.Events.OfType<SyscallEvent>(), e => e.Name == "kill");
+        Assert.Contains(run.Machine.Events.OfType<SignalDelivered>(), e => e.Signal == Signal.SIGFPE && e.From is null);
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public enum ParameterKind
     TextOrNumber,
     /// <summary><c>&amp;variable</c> that receives a result such as the wait status, or NULL.</summary>
     StatusPointer,
+    /// <summary>The name of a two-element array (<c>int fd[2]</c>) that receives two results (pipe).</summary>
+    Array,
 }
 
 /// <summary>One parameter of a built-in; an optional one may be left out, a repeated one may appear any number of times.</summary>
@@ -65,6 +67,13 @@ public static class Builtins
         Make("pause", "sleep until a signal arrives (in this simulation only a deadly one ends it)", true),
         Make("sched_yield", "give the CPU to another thread", true),
         Make("prctl", "only prctl(PR_SET_CHILD_SUBREAPER, 1 or 0): become (or stop being) a child subreaper", true, new BuiltinParameter("option", ParameterKind.Number), new BuiltinParameter("value", ParameterKind.Number)),
+        Make("pipe", "create a pipe: fd[0] is the read end, fd[1] the write end (needs the file layer)", true, new BuiltinParameter("fd", ParameterKind.Array)),
+        Make("open", "open a file; flags O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND, O_CLOEXEC", true, new BuiltinParameter("path", ParameterKind.Text), new BuiltinParameter("flags", ParameterKind.Number, Optional: true)),
+        Make("close", "close a file descriptor", true, new BuiltinParameter("fd", ParameterKind.Number)),
+        Make("dup", "copy a file descriptor to the lowest free number", true, new BuiltinParameter("fd", ParameterKind.Number)),
+        Make("dup2", "make newfd point at the same open file as oldfd (closing newfd first)", true, new BuiltinParameter("oldfd", ParameterKind.Number), new BuiltinParameter("newfd", ParameterKind.Number)),
+        Make("read", "read up to count bytes: returns how many (0 at end of file); sleeps on an empty pipe while a writer exists", true, new BuiltinParameter("fd", ParameterKind.Number), new BuiltinParameter("count", ParameterKind.Number)),
+        Make("write", "write text (or a number as text) to a file descriptor, bypassing stdio", true, new BuiltinParameter("fd", ParameterKind.Number), new BuiltinParameter("data", ParameterKind.TextOrNumber)),
         Make("print", "write the values separated by spaces and a newline to stdout", false, new BuiltinParameter("value", ParameterKind.TextOrNumber, Repeated: true)),
         Make("printf", "formatted output to stdout (%d %i %u %x %s %c %%); no newline unless written", false, new BuiltinParameter("format", ParameterKind.Text), new BuiltinParameter("value", ParameterKind.TextOrNumber, Repeated: true)),
         Make("fflush", "write out the stdout buffer (fflush(stdout))", false, new BuiltinParameter("stream", ParameterKind.Number, Optional: true)),
@@ -88,6 +97,9 @@ public static class Builtins
         var constants = new Dictionary<string, long>
         {
             ["NULL"] = 0, ["true"] = 1, ["false"] = 0, ["stdout"] = 1, ["EXIT_SUCCESS"] = 0, ["EXIT_FAILURE"] = 1,
+            ["STDIN_FILENO"] = 0, ["STDOUT_FILENO"] = 1, ["STDERR_FILENO"] = 2,
+            ["O_RDONLY"] = 0, ["O_WRONLY"] = 1, ["O_RDWR"] = 2, ["O_CREAT"] = 0x40, ["O_EXCL"] = 0x80, ["O_TRUNC"] = 0x200,
+            ["O_APPEND"] = 0x400, ["O_NONBLOCK"] = 0x800, ["O_CLOEXEC"] = 0x80000,
             ["WNOHANG"] = 1, ["__WALL"] = 0x40000000, ["__WCLONE"] = unchecked((int)0x80000000), ["PR_SET_CHILD_SUBREAPER"] = 36,
         };
         foreach (var signal in Enum.GetValues<Signal>()) constants[signal.ToString()] = (long)signal;

@@ -45,6 +45,7 @@ internal static class CallArguments
         if (builtin.Name is "exit" or "_exit" && arguments.Count == 0)
             throw new ParseError(at, $"{builtin.Name} needs the exit status, e.g. {builtin.Name}(0)");
         if (builtin.Name == "pthread_exit" && arguments.Count == 0) arguments.Add(new NumberLiteral(at, 0));
+        if (builtin.Name == "open" && arguments.Count == 1) arguments.Add(new NumberLiteral(at, 0, "O_RDONLY"));
         if (builtin.Name == "fflush" && arguments.Count == 0) arguments.Add(new NumberLiteral(at, 1, "stdout"));
         if (builtin.Name == "execl" && arguments.Count > 1 && arguments[^1] is NumberLiteral { Value: 0 } or VariableReference { Name: "NULL" })
             arguments.RemoveAt(arguments.Count - 1);
@@ -65,6 +66,9 @@ internal static class CallArguments
         throw new ParseError(call.Position, $"{builtin.Name} takes {expected}, but {Plural(call.Arguments.Count, "argument")} {(call.Arguments.Count == 1 ? "was" : "were")} given");
     }
 
+    internal static ParameterKind KindAt(Builtin builtin, int index) =>
+        builtin.Parameters.Count == 0 ? ParameterKind.Number : ParameterAt(builtin, index).Kind;
+
     private static BuiltinParameter ParameterAt(Builtin builtin, int index) =>
         index < builtin.Parameters.Count ? builtin.Parameters[index] : builtin.Parameters[^1];
 
@@ -74,6 +78,8 @@ internal static class CallArguments
         {
             (ParameterKind.StatusPointer, AddressOf or NumberLiteral { Value: 0 } or VariableReference { Name: "NULL" }) => null,
             (ParameterKind.StatusPointer, _) => "must be &variable (where the status is stored) or NULL",
+            (ParameterKind.Array, VariableReference v) when !v.Name.Contains('[') => null,
+            (ParameterKind.Array, _) => "must be the name of an array declared as int fd[2]",
             (ParameterKind.Text, StringLiteral) => null,
             (ParameterKind.Text, _) => "must be a string in double quotes",
             (_, AddressOf) => "cannot be &variable (only wait and waitpid store through a pointer)",

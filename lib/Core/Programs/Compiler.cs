@@ -372,19 +372,28 @@ internal sealed class Compiler
     {
         var builtin = Lookup(call);
         var arguments = CallArguments.Check(builtin, call);
-        var operands = arguments.Select(Argument).ToArray();
+        var operands = arguments.Select((a, i) => Argument(a, CallArguments.KindAt(builtin, i))).ToArray();
         if (destination is not null && !builtin.ReturnsValue)
             throw new ParseError(call.Position, $"{builtin.Name}() has no value to use (it returns nothing)");
         Emit(new CallInstruction(call.Position, destination, builtin, operands));
         return destination;
     }
 
-    private Operand Argument(Expression argument) => argument switch
+    private Operand Argument(Expression argument, ParameterKind kind) => argument switch
     {
+        VariableReference array when kind == ParameterKind.Array => ArrayOperand(array),
         StringLiteral s => new StringConstant(s.Value),
         AddressOf a => new RegisterAddress(a.Name),
         _ => Value(argument),
     };
+
+    /// <summary>An array argument (pipe(fd)) is passed as the address of its elements fd[0] and fd[1].</summary>
+    private RegisterAddress ArrayOperand(VariableReference array)
+    {
+        if (!_variables.Contains(Parser.ElementName(array.Name, 0)))
+            throw new ParseError(array.Position, $"'{array.Name}' is not an array: declare it first, as in int {array.Name}[2]");
+        return new RegisterAddress(array.Name);
+    }
 
     private static Builtin Lookup(Call call)
     {

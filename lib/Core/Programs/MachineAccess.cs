@@ -18,12 +18,9 @@ internal static class MachineAccess
 
     public static bool IsBlocked(this Machine machine, Pid tid) => machine.Thread(tid) is { State: SimThreadState.Blocked };
 
-    /// <summary>A CPU trap (division by zero): the kernel sends the signal to the process that trapped.</summary>
-    public static void KillByFault(this Machine machine, Pid tid, Signal signal, string reason)
-    {
-        _ = reason;
-        machine.Kill(tid, machine.ThreadGroupOf(tid), signal);
-    }
+    /// <summary>A CPU trap (division by zero): the kernel itself sends the signal to the process that trapped (no kill() in the trace).</summary>
+    public static void KillByFault(this Machine machine, Pid tid, Signal signal, string reason) =>
+        machine.Trap(tid, signal, reason);
 
     /// <summary>sleep(n): the thread sleeps on a channel outside the core until the scheduler's clock reaches the time.</summary>
     public static void Sleep(this Machine machine, Pid tid, long until) =>

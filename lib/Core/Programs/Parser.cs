@@ -173,6 +173,11 @@ internal sealed class Parser
         {
             while (Current.Is("*")) Take();
             var name = ExpectName("a variable name in the declaration");
+            if (Current.Is("["))
+            {
+                parts.AddRange(ArrayDeclaration(name));
+                continue;
+            }
             var target = new VariableReference(name.Position, name.Text);
             Expression value = new NumberLiteral(name.Position, 0);
             if (Current.Is("=")) { Take(); value = Assignment(); }
@@ -180,6 +185,23 @@ internal sealed class Parser
         }
         while (TakeIf(","));
         return parts.Count == 1 ? parts[0] : new BlockStatement(start, parts);
+    }
+
+    /// <summary><c>int fd[2]</c>: registers fd[0] and fd[1], set to 0.</summary>
+    private IEnumerable<Statement> ArrayDeclaration(Token name)
+    {
+        Take();
+        var size = Current;
+        if (size.Kind != TokenKind.Number || size.Number is < 1 or > 64)
+            throw Error(size, $"the size of the array {name.Text} must be a number from 1 to 64");
+        Take();
+        Expect("]", $"after the size of the array {name.Text}");
+        if (Current.Is("=")) throw Error(Current, "arrays cannot have an initializer here; assign the elements one by one");
+        for (long i = 0; i < size.Number; i++)
+        {
+            var element = new VariableReference(name.Position, ElementName(name.Text, i));
+            yield return new ExpressionStatement(name.Position, new Assignment(name.Position, element, null, new NumberLiteral(name.Position, 0)));
+        }
     }
 
     private Statement ExpressionStatement()
@@ -293,6 +315,7 @@ internal sealed class Parser
         }
         if (Keywords.Contains(name.Text) || TypeWords.Contains(name.Text))
             throw Error(name, $"expected a value but found the keyword '{name.Text}' (is a ')' or ';' missing before it?)");
+        if (Current.Is("[")) return ArrayElement(name);
         if (!Current.Is("(")) return new VariableReference(name.Position, name.Text);
         Take();
         var arguments = new List<Expression>();
@@ -304,6 +327,23 @@ internal sealed class Parser
         Expect(")", $"to close the call of {name.Text}(...)");
         return new Call(name.Position, name.Text, arguments);
     }
+
+    /// <summary>
+    /// <c>fd[0]</c>: arrays are a few registers named fd[0], fd[1]... (enough for <c>int fd[2]; pipe(fd)</c>),
+    /// so the index must be a constant; computed addresses use <c>mem[...]</c>.
+    /// </summary>
+    private VariableReference ArrayElement(Token name)
+    {
+        Take();
+        var index = Current;
+        if (index.Kind != TokenKind.Number || !Peek(1).Is("]"))
+            throw Error(index, $"an array index must be a constant number, as in {name.Text}[0] (use mem[address] for computed addresses)");
+        Take();
+        Take();
+        return new VariableReference(name.Position, ElementName(name.Text, index.Number));
+    }
+
+    internal static string ElementName(string array, long index) => $"{array}[{index}]";
 
     private bool TakeIf(string punctuation)
     {

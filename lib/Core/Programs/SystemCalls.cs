@@ -1,4 +1,5 @@
 using System.Globalization;
+using CourseKit.Files;
 using CourseKit.Kernel;
 
 namespace CourseKit.Programs;
@@ -37,6 +38,13 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
             "sched_yield" => Yield(),
             "pause" => Pause(),
             "prctl" => Prctl(),
+            "pipe" => Pipe(),
+            "open" => WithFiles(fs => Return(fs.Open(tid, Text(0), (OpenFlags)(int)Number(1)), fd => fd.Value)),
+            "close" => WithFiles(fs => Return(fs.Close(tid, Fd(0)))),
+            "dup" => WithFiles(fs => Return(fs.Dup(tid, Fd(0)), fd => fd.Value)),
+            "dup2" => WithFiles(fs => Return(fs.Dup2(tid, Fd(0), Fd(1)), fd => fd.Value)),
+            "read" => WithFiles(fs => Return(fs.Read(tid, Fd(0), (int)Math.Clamp(Number(1), -1, int.MaxValue)), data => data.Length)),
+            "write" => WithFiles(fs => Return(fs.Write(tid, Fd(0), Show(1)), n => n)),
             "print" => Print(string.Join(" ", Enumerable.Range(0, _call.Arguments.Count).Select(Show)) + "\n"),
             "printf" => Print(Printf.Format(Text(0), [.. _call.Arguments.Skip(1).Select(AsObject)])),
             "fflush" => Flush(),
@@ -101,7 +109,33 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
         return new StepOutcome(StepKind.Blocked, $"{_call}  → {trace}");
     }
 
+    private Fd Fd(int index) => new((int)Number(index));
+
     // ---- the calls ----
+
+    /// <summary>
+    /// File calls go to the machine's file layer (<see cref="FileSystem.Attach"/>); without one they fail with
+    /// ENOSYS and say how to get one, like a kernel built without the feature.
+    /// </summary>
+    private StepOutcome WithFiles(Func<FileSystem, StepOutcome> call)
+    {
+        if (FileSystem.Of(machine) is { } files) return call(files);
+        context.Set("errno", (long)Errno.ENOSYS);
+        output.Write(machine, tid, $"{_call.Function.Name}: this machine has no file layer (FileSystem.Attach(machine) adds one)\n");
+        return Value(-1);
+    }
+
+    /// <summary>pipe(fd): on success fd[0] is the read end and fd[1] the write end.</summary>
+    private StepOutcome Pipe() => WithFiles(files =>
+    {
+        var result = files.Pipe(tid);
+        if (result.IsOk && _call.Arguments[0] is RegisterAddress array)
+        {
+            context.Set(Parser.ElementName(array.Name, 0), result.Value.Read.Value);
+            context.Set(Parser.ElementName(array.Name, 1), result.Value.Write.Value);
+        }
+        return Return(result, _ => 0);
+    });
 
     /// <summary>
     /// fork, vfork and clone: the PC moves past the call *before* the kernel copies the thread, so the child
