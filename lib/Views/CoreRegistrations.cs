@@ -26,6 +26,7 @@ internal static partial class Registrations
         DisplayRegistry.Register<Programs.ProgramSession>(
             s => s.Listing() is { } l ? ProgramView.Html(l, s.Output) : ProgramView.Html(s.Compilation), s => s.ToString());
         DisplayRegistry.Register<Programs.SchedulerSnapshot>(ProgramView.Html, s => s.ToString());
+        DisplayRegistry.Register<Files.FilesSnapshot>(FilesView.Html, FilesView.Text);
     }
 
     private static View Machine(MachineSnapshot m) => View.Compose("machine", Show.Tree(m), Show.Frames(m));

@@ -12,6 +12,7 @@ namespace CourseKit.Files;
 /// <param name="Tables">The live fd tables; a table used by several processes (CLONE_FILES) appears once.</param>
 /// <param name="OpenFiles">The open file descriptions with their offsets and reference counts.</param>
 /// <param name="Pipes">The live pipes with their buffered bytes and open ends.</param>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record FilesSnapshot(long Time, ValueList<FdTableSnapshot> Tables, ValueList<OpenFileSnapshot> OpenFiles, ValueList<PipeSnapshot> Pipes)
 {
     /// <summary>The fd table of <paramref name="pid"/>, or null.</summary>
