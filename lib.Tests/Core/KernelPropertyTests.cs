@@ -104,9 +104,11 @@ public class KernelPropertyTests
             case 4: return (m.Exit(caller, op.B), null);
             case 5: return (m.ExitThread(caller, op.B), null);
             case 6:
-                Pid? target = op.B % 3 == 0 ? null : all[op.B % all.Count].Pid;
+                Pid? target = (op.B % 5) switch { 0 => null, 1 => Pid.Zero, 2 => new Pid(-process.Pgid.Value), _ => all[op.B % all.Count].Pid };
                 return (m.Wait(caller, target, op.C % 2 == 0 ? WaitOptions.None : WaitOptions.NoHang).WithoutValue(), null);
-            case 7: return (m.Kill(caller, all[op.B % all.Count].Pid, Signals[op.C % Signals.Length]), null);
+            case 7:
+                var victim = (op.B % 4) switch { 0 => Pid.Zero, 1 => new Pid(-all[op.B % all.Count].Pgid.Value), _ => all[op.B % all.Count].Pid };
+                return (m.Kill(caller, victim, Signals[op.C % Signals.Length]), null);
             case 9: return (m.ReadWord(caller, PickAddress(m, process, op)).WithoutValue(), null);
             case 10: return (m.Mmap(caller, (op.B % 4 + 1) * m.PageSize, op.C % 4 == 0 ? Protection.Read : Protection.ReadWrite).WithoutValue(), null);
             case 11:
@@ -114,7 +116,9 @@ public class KernelPropertyTests
                 return maps.Count == 0 ? (m.Munmap(caller, new VirtualAddress(0x1234), m.PageSize), null)
                     : (m.Munmap(caller, maps[op.B % maps.Count].Start, maps[op.B % maps.Count].Length), null);
             case 12: return (m.Sbrk(caller, (op.B % 5 - 2) * (long)m.PageSize).WithoutValue(), null);
-            case 13: return (m.SetChildSubreaper(caller, op.B % 2 == 0), null);
+            case 13:
+                return op.C % 2 == 0 ? (m.SetChildSubreaper(caller, op.B % 2 == 0), null)
+                    : (m.Setpgid(caller, op.B % 3 == 0 ? Pid.Zero : all[op.B % all.Count].Pid, op.C % 3 == 1 ? Pid.Zero : all[op.A % all.Count].Pgid), null);
             case 14: return (m.Sigaction(caller, Signal.SIGCHLD, op.B % 2 == 0 ? SignalDisposition.Ignore : SignalDisposition.Default), null);
             case 15: return (m.PosixSpawn(caller, Paths[op.B % Paths.Length], ["x"]).WithoutValue(), null);
             default:

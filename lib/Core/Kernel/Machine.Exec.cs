@@ -38,6 +38,7 @@ public sealed partial class Machine
         ResetSignalsForExec(process);
         ResetFilesForExec(process);
         process.Executable = path;
+        process.HasExeced = true;
         process.Command = exe.CommandName;
         process.Argv = [.. argv];
         thread.Context = ProgramLoader?.Invoke(process, exe, process.Argv);

@@ -39,10 +39,11 @@ public sealed partial class Machine
     }
 
     /// <summary>
-    /// kill(target, sig): sends a signal to a process. SIGKILL always kills; other signals follow the
-    /// target's disposition (default: most terminate, SIGCHLD is ignored). Signal 0 only checks that the
-    /// target exists. ESRCH when there is no such process, EPERM when the caller may not signal it (another
-    /// user's process, or init), EINVAL for a bad signal or a process-group target (not simulated).
+    /// kill(target, sig): sends a signal. A positive target is one process; 0 every process in the caller's
+    /// process group; -1 every process the caller may signal except init and itself; -pgid every process in
+    /// that group. SIGKILL always kills; other signals follow the receiver's disposition (default: most
+    /// terminate, SIGCHLD is ignored). Signal 0 only checks. ESRCH when no process matches, EPERM when the
+    /// caller may signal none of them (another user's processes), EINVAL for a bad signal.
     /// </summary>
     public SysResult Kill(Pid caller, Pid target, Signal signal)
     {
@@ -50,21 +51,67 @@ public sealed partial class Machine
         if (Enter<long>(caller, "kill", args, out var thread) is { } early) return early.WithoutValue();
         if (signal != 0 && !signal.IsValid())
             return Failed<long>("kill", args, caller, Errno.EINVAL, $"{(int)signal} is not a signal number").WithoutValue();
-        if (target.Value <= 0)
-            return Failed<long>("kill", args, caller, Errno.EINVAL, "signalling process groups (pid 0 or negative) is not simulated").WithoutValue();
-        var victim = Process(target) ?? Thread(target)?.Process;
-        if (victim is null || victim.State == ProcessState.Reaped)
-            return Failed<long>("kill", args, caller, Errno.ESRCH, $"there is no process {target.Value}").WithoutValue();
         var sender = thread.Process;
-        if (sender.Uid != 0 && sender.Uid != victim.Uid)
-            return Failed<long>("kill", args, caller, Errno.EPERM, $"{victim} belongs to user {victim.Uid} and the caller is user {sender.Uid}").WithoutValue();
-        if (signal == 0) return Finish(caller, SysResult<long>.Ok("kill", args, 0)).WithoutValue();
-
+        var victims = KillTargets(sender, target);
+        if (victims.Count == 0)
+            return Failed<long>("kill", args, caller, Errno.ESRCH, target.Value switch
+            {
+                > 0 => $"there is no process {target.Value}",
+                0 or -1 => "there is no process to signal",
+                _ => $"there is no process in process group {-target.Value}",
+            }).WithoutValue();
+        var allowed = victims.Where(v => sender.Uid == 0 || sender.Uid == v.Uid).ToList();
+        if (allowed.Count == 0)
+            return Failed<long>("kill", args, caller, Errno.EPERM, $"{victims[0]} belongs to user {victims[0].Uid} and the caller is user {sender.Uid}").WithoutValue();
         var result = Finish(caller, SysResult<long>.Ok("kill", args, 0));
-        DeliverSignal(victim, signal, sender.Pid);
-        if (victim == sender && victim.ExitStatus is not null)
-            return SysResult<long>.Kill("kill", args, signal, $"{sender} killed itself with {signal}").WithoutValue();
+        if (signal == 0) return result.WithoutValue();
+        foreach (var victim in allowed) DeliverSignal(victim, signal, sender.Pid);
+        if (sender.ExitStatus is not null)
+            return SysResult<long>.Kill("kill", args, signal, $"{sender.Pid} killed itself with {signal}").WithoutValue();
         return result.WithoutValue();
+    }
+
+    /// <summary>The processes a kill target names (zombies included: signalling them is allowed and does nothing).</summary>
+    private List<Process> KillTargets(Process sender, Pid target) => target.Value switch
+    {
+        > 0 => (Process(target) ?? Thread(target)?.Process) is { } one ? [one] : [],
+        0 => _processes.Values.Where(p => p.Pgid == sender.Pgid).ToList(),
+        -1 => _processes.Values.Where(p => p.Pid != Pid.Init && p != sender).ToList(),
+        _ => _processes.Values.Where(p => p.Pgid.Value == -target.Value).ToList(),
+    };
+
+    /// <summary>
+    /// setpgid(pid, pgid): moves the caller (pid 0) or one of its children into process group
+    /// <paramref name="pgid"/> (0: a new group led by that process). Shells use it to make each job a group.
+    /// ESRCH when pid is neither the caller nor its child, EACCES when the child has already exec'd, EPERM when
+    /// the group does not exist, EINVAL for a negative pgid.
+    /// </summary>
+    public SysResult Setpgid(Pid caller, Pid pid, Pid pgid)
+    {
+        string args = $"{pid.Value}, {pgid.Value}";
+        if (Enter<long>(caller, "setpgid", args, out var thread) is { } early) return early.WithoutValue();
+        var self = thread.Process;
+        if (pgid.Value < 0) return Failed<long>("setpgid", args, caller, Errno.EINVAL, $"the group {pgid.Value} is negative").WithoutValue();
+        var target = pid.Value == 0 ? self : Process(pid);
+        if (target is null || (target != self && target.Parent != self) || target.ExitStatus is not null)
+            return Failed<long>("setpgid", args, caller, Errno.ESRCH, $"{pid.Value} is neither the caller nor a living child of it").WithoutValue();
+        if (target != self && target.HasExeced)
+            return Failed<long>("setpgid", args, caller, Errno.EACCES, $"{target.Pid} has already called execve").WithoutValue();
+        var group = pgid.Value == 0 ? target.Pid : pgid;
+        if (group != target.Pid && !_processes.Values.Any(p => p.Pgid == group && p.ExitStatus is null))
+            return Failed<long>("setpgid", args, caller, Errno.EPERM, $"there is no process group {group.Value} to join").WithoutValue();
+        target.Pgid = group;
+        return Finish(caller, SysResult<long>.Ok("setpgid", args, 0)).WithoutValue();
+    }
+
+    /// <summary>getpgid(pid): the process group of a process (pid 0: the caller). ESRCH when there is none.</summary>
+    public SysResult<Pid> Getpgid(Pid caller, Pid pid)
+    {
+        string args = pid.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Enter<Pid>(caller, "getpgid", args, out var thread) is { } early) return early;
+        var target = pid.Value == 0 ? thread.Process : Process(pid);
+        if (target is null) return Failed<Pid>("getpgid", args, caller, Errno.ESRCH, $"there is no process {pid.Value}");
+        return Finish(caller, SysResult<Pid>.Ok("getpgid", args, target.Pgid));
     }
 
     /// <summary>

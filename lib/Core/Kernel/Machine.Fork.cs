@@ -53,8 +53,8 @@ public sealed partial class Machine
         r.IsFailed ? SysResult<Pid>.Fail(call, $"\"{path}\"", r.Errno, r.Message) : SysResult<Pid>.Block(call, $"\"{path}\"", r.Message);
 
     /// <summary>
-    /// Convenience for lessons: init forks a child that becomes the student's user and execs
-    /// <paramref name="path"/> (the real fork, setuid and execve events are recorded). Throws
+    /// Convenience for lessons: init forks a child that becomes the student's user, leads its own process
+    /// group and execs <paramref name="path"/> (the real fork, setuid, setpgid and execve events are recorded). Throws
     /// <see cref="SysCallException"/> when the program cannot be started.
     /// </summary>
     public Pid Start(string path, params string[] argv)
@@ -64,6 +64,7 @@ public sealed partial class Machine
         Tick();
         _processes[child.Value].Uid = Options.UserId;
         Record(new SyscallEvent(Clock, child, "setuid", Options.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture), "0"));
+        Setpgid(child, Pid.Zero, Pid.Zero).ThrowIfNotOk(); // a login starts the program as its own job
         var exec = Exec(child, path, argv);
         if (!exec.IsOk)
         {
@@ -130,7 +131,7 @@ public sealed partial class Machine
         var parent = creator.Process;
         var child = new Process(AllocatePid(), parent.Uid)
         {
-            Command = parent.Command, Argv = parent.Argv, Executable = parent.Executable,
+            Command = parent.Command, Argv = parent.Argv, Executable = parent.Executable, Pgid = parent.Pgid,
             Parent = (flags & CloneFlags.Parent) != 0 ? parent.Parent : parent,
             ExitSignal = flags.ExitSignal(),
         };

@@ -222,7 +222,7 @@ public sealed partial class Machine
     private void CreateInit()
     {
         Tick();
-        var init = new Process(AllocatePid(), uid: 0) { Command = "init", Argv = ["/sbin/init"], Executable = "/sbin/init" };
+        var init = new Process(AllocatePid(), uid: 0) { Command = "init", Argv = ["/sbin/init"], Executable = "/sbin/init", Pgid = Pid.Init };
         var exe = Programs.Find("/sbin/init")!;
         _processes.Add(init.Pid.Value, init);
         var thread = AddThread(init, init.Pid);

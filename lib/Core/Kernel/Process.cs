@@ -111,6 +111,10 @@ public sealed class Process
     public IReadOnlyList<Process> Children => ChildList;
     /// <summary>Set by prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here instead of init.</summary>
     public bool IsChildSubreaper { get; internal set; }
+    /// <summary>The process group (job) it belongs to: inherited at fork, changed by setpgid. Shells put each job in its own group so kill(-pgid) and waitpid(-pgid) reach the whole pipeline.</summary>
+    public Pid Pgid { get; internal set; }
+    /// <summary>True once the process has exec'd since its fork (a parent may then no longer change its group: EACCES).</summary>
+    internal bool HasExeced { get; set; }
     /// <summary>The signal sent to the parent at death (SIGCHLD for fork; 0 for some clone children).</summary>
     public int ExitSignal { get; internal set; } = (int)Signal.SIGCHLD;
 

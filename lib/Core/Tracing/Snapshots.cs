@@ -42,10 +42,11 @@ public sealed record MachineSnapshot(long Time, int PageSize, ValueList<ProcessS
 /// <param name="Children">Its children's PIDs, in wait order.</param>
 /// <param name="IsChildSubreaper">Whether orphans of its descendants come to it.</param>
 /// <param name="ExitSignal">The signal its death sends to the parent.</param>
+/// <param name="Pgid">Its process group.</param>
 [CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record ProcessSnapshot(Pid Pid, Pid PPid, int Uid, string Command, string Executable, ValueList<string> Argv,
     ProcessState State, WaitStatus? ExitStatus, ValueList<ThreadSnapshot> Threads, AddressSpaceSnapshot? Memory,
-    FaultCountsSnapshot Faults, ValueList<Pid> Children, bool IsChildSubreaper, int ExitSignal)
+    FaultCountsSnapshot Faults, ValueList<Pid> Children, bool IsChildSubreaper, int ExitSignal, Pid Pgid)
 {
     /// <summary>The thread-group ID: the PID (Linux's getpid() returns the TGID).</summary>
     public Pid Tgid => Pid;
@@ -60,7 +61,7 @@ public sealed record ProcessSnapshot(Pid Pid, Pid PPid, int Uid, string Command,
         new ValueList<string>(p.Argv), p.State, p.ExitStatus,
         new ValueList<ThreadSnapshot>(p.Threads.Select(t => new ThreadSnapshot(t.Tid, t.State, t.BlockedOn, t.Context?.ProgramCounter))),
         p.AddressSpace is { } space ? AddressSpaceSnapshot.Of(space) : null,
-        p.Faults.Snapshot(), new ValueList<Pid>(p.Children.Select(c => c.Pid)), p.IsChildSubreaper, p.ExitSignal);
+        p.Faults.Snapshot(), new ValueList<Pid>(p.Children.Select(c => c.Pid)), p.IsChildSubreaper, p.ExitSignal, p.Pgid);
 
     /// <summary>"7 sh R" or "9 ls Z &lt;defunct&gt; exited with 0 (0x0000)".</summary>
     public override string ToString() =>
