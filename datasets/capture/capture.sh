@@ -121,6 +121,7 @@ capture_strace() {
     command -v strace >/dev/null || { echo "capture.sh: strace not installed, skipping the strace dataset" >&2; return 0; }
     mkdir -p "$dir"
     cc threads -pthread
+    cc thread_exec -pthread
     cc spawn
     cc vfork_exec
     # trace NAME OPTIONS -- COMMAND...: strace -f with OPTIONS, -o NAME.trace (the program's output is dropped)
@@ -142,6 +143,7 @@ capture_strace() {
     trace subshell -ttt -e trace=process -- bash -c '(cd /tmp && pwd); echo after'
     trace killed -ttt -e trace=process -- bash -c 'sleep 5 & kill -TERM $!; wait $!; echo status=$?'
     trace threads -ttt -- ./threads
+    trace thread-exec -ttt -e trace=process -- ./thread_exec
     trace posix-spawn -ttt -e trace=process -- ./spawn
     trace vfork -ttt -e trace=process -- ./vfork_exec
     # Without -o, strace writes to stderr and marks lines with "[pid N]" once it traces more than one process.

@@ -145,4 +145,14 @@ public class StraceImporterTests
         Assert.Equal(2, result.Error!.LineNumber);
         Assert.Throws<StraceFormatException>(() => result.ValueOrThrow());
     }
+
+    [Fact]
+    public void Execve_by_a_thread_ends_the_thread_not_the_process()
+    {
+        var imported = Import("thread-exec.trace");
+        int leader = imported.Trace.Root.Tid, thread = imported.Trace.Tasks.Single(t => t.IsThread).Tid;
+        Assert.Contains(imported.Events.OfType<ThreadStateChanged>(), e => e.Pid == new Pid(thread) && e.To == SimThreadState.Exited);
+        Assert.Equal(new Pid(leader), imported.Events.OfType<ProcessExeced>().Single(e => e.Path == "/bin/true").Pid);
+        Assert.Equal(new Pid(leader), Assert.Single(imported.Events.OfType<ProcessExited>()).Pid);
+    }
 }

@@ -155,4 +155,22 @@ public class StraceTraceTests
         Assert.True(wait.StartTime < wait.Time);
         Assert.StartsWith("-1, [{WIFEXITED(s)", wait.Arguments);
     }
+
+    [Fact]
+    public void Execve_by_a_thread_continues_under_the_leaders_pid()
+    {
+        var trace = Load("thread-exec.trace");
+        var process = Assert.Single(trace.Processes);
+        var thread = Assert.Single(trace.Tasks, t => t.IsThread);
+        Assert.Equal("/bin/true", process.Program);             // the execve resumed under the leader's pid
+        var exec = process.Execs.Last();
+        Assert.True(exec.Succeeded);
+        var call = trace.Calls.Single(c => c.Name == "execve" && c.Arguments.Contains("/bin/true"));
+        Assert.Equal(process.Tid, call.Pid);
+        Assert.True(call.StartLine < call.LineNumber);          // began in the thread, resumed as the leader
+        Assert.Equal(0, process.ExitCode);
+        Assert.Null(thread.ExitCode);
+        var superseded = trace.Records.OfType<StraceExit>().Single(e => e.SupersededBy is not null);
+        Assert.Equal((process.Tid, thread.Tid), (superseded.Pid, superseded.SupersededBy!.Value));
+    }
 }

@@ -109,7 +109,12 @@ public static class StraceImporter
                 case StraceSignal signal when StraceNames.SignalNumber(signal.Signal) is int signo:
                     Add(signal.LineNumber, new SignalDelivered(signal.Time, pid, (Signal)signo, Sender(signal), Action(records, i, signal)));
                     break;
-                case StraceExit exit when exit.SupersededBy is null:
+                case StraceExit { SupersededBy: int by } superseded:
+                    // the exec'ing thread took over the leader's pid: that thread is gone, the process lives on
+                    Add(superseded.LineNumber, new ThreadStateChanged(superseded.Time, new Pid(by), SimThreadState.Running, SimThreadState.Exited,
+                        $"its execve replaced the process; it continues as pid {superseded.Pid}"));
+                    break;
+                case StraceExit exit:
                     var task = trace.Task(exit.Pid);
                     var status = exit.ExitCode is int code ? WaitStatus.Exited(code)
                         : new WaitStatus(((StraceNames.SignalNumber(exit.KilledBy ?? "") ?? 0) & 0x7f) | (exit.CoreDumped ? 0x80 : 0));

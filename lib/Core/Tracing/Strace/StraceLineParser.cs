@@ -101,6 +101,10 @@ public static partial class StraceLineParser
             foreach (string marker in (ReadOnlySpan<string>)["<unfinished ...>", "<detached ...>"])
                 if (trimmed.EndsWith(marker, StringComparison.Ordinal))
                     return (new StraceCallLine(n, pid, kind, us, name, trimmed[..^marker.Length].TrimEnd(), null, true, resumed), null);
+            // execve by a non-leader thread: the call resumes under the leader's pid ("+++ superseded ... +++" follows)
+            var changed = PidChanged().Match(trimmed);
+            if (changed.Success)
+                return (new StraceCallLine(n, pid, kind, us, name, trimmed[..changed.Index].TrimEnd(), null, true, resumed), null);
             return Fail(n, text, $"')' closing the arguments of {name}, or '<unfinished ...>'");
         }
         string after = tail[(close + 1)..].Trim();
@@ -182,6 +186,9 @@ public static partial class StraceLineParser
 
     [GeneratedRegex(@"^--- (?:stopped by (?<stopped>SIG[A-Z0-9+]+)|(?<sig>SIG[A-Z0-9+]+|\d+) \{(?<info>.*)\}) ---$")]
     private static partial Regex SignalBody();
+
+    [GeneratedRegex(@"<pid changed to \d+ \.\.\.>$")]
+    private static partial Regex PidChanged();
 
     [GeneratedRegex(@"^Process (\d+) attached")]
     private static partial Regex AttachedNote();

@@ -170,10 +170,17 @@ public sealed partial class StraceTrace
                     records.Add(new StraceSignal(sig.LineNumber, pid, time, sig.Signal, sig.Details, sig.Stopped));
                     return null;
                 case StraceExitLine exit:
-                    if (exit.SupersededBy is int by && pending.Remove(by, out var moved))
-                        pending[pid] = moved with { Pid = pid };      // execve by a thread: it continues under the leader's pid
-                    else Flush(pid);                                   // a call cut short by death never returns
-                    records.Add(new StraceExit(exit.LineNumber, pid, time, exit.ExitCode, exit.KilledBy, exit.CoreDumped, exit.SupersededBy));
+                    if (exit.SupersededBy is int by)
+                    {
+                        // execve by thread `by`: the old leader `pid` is gone, the thread carries on under the leader's pid
+                        Flush(pid);
+                        if (pending.Remove(by, out var moved)) pending[pid] = moved with { Pid = pid };
+                        records.Add(new StraceExit(exit.LineNumber, pid, time, null, null, false, by));
+                        live.Remove(by);
+                        return null;
+                    }
+                    Flush(pid);                                        // a call cut short by death never returns
+                    records.Add(new StraceExit(exit.LineNumber, pid, time, exit.ExitCode, exit.KilledBy, exit.CoreDumped, null));
                     live.Remove(pid);
                     return null;
                 default:
@@ -314,6 +321,8 @@ public sealed partial class StraceTrace
                     case StraceCall { Name: "wait4" or "waitpid" or "waitid" } wait:
                         Reaped(wait);
                         break;
+                    case StraceExit { SupersededBy: not null }:
+                        break;                         // not an end of the process: its pid lives on with the new program
                     case StraceExit exit:
                         task.ExitCode = exit.ExitCode;
                         task.KilledBy = exit.KilledBy;
