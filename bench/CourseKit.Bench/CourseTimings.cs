@@ -19,8 +19,11 @@ internal static partial class CourseTimings
     private static partial Regex LessonLine();
 
     /// <summary>Builds the runner (and the Debug library the lessons load) the way the README's command does.</summary>
-    public static void BuildRunner(string root) =>
-        Exec("dotnet", ["build", "tools/CourseRunner/CourseRunner.csproj", "--nologo", "-v", "q"], root, out _);
+    public static void BuildRunner(string root)
+    {
+        if (Exec("dotnet", ["build", "tools/CourseRunner/CourseRunner.csproj", "--nologo", "-v", "q"], root, out var output) != 0)
+            throw new InvalidOperationException($"building the course runner failed:\n{output}");
+    }
 
     /// <summary>The lessons of the course (NN-topic.ipynb in notebooks/), by name.</summary>
     public static IReadOnlyList<string> Lessons(string root) =>
@@ -33,12 +36,14 @@ internal static partial class CourseTimings
     /// <summary>Runs the built runner with <paramref name="args"/> from the repository root.</summary>
     public static RunnerRun Run(string root, string what, params string[] args)
     {
+        var log = Path.Combine(root, "artifacts", "bench", "runner-" + string.Concat(what.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')) + ".log");
         var dll = Path.Combine(root, "artifacts", "bin", "CourseRunner", "debug", "CourseRunner.dll");
         var clock = Stopwatch.StartNew();
         int code = Exec("dotnet", [dll, .. args], root, out string output);
         double wall = clock.Elapsed.TotalSeconds;
         var seconds = LessonLine().Matches(output).ToDictionary(m => m.Groups["name"].Value,
             m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture));
+        File.WriteAllText(log, output);
         return new RunnerRun(what, seconds, wall, code == 0, output);
     }
 

@@ -25,6 +25,7 @@ var outDir = Path.Combine(root, "artifacts", "bench");
 Directory.CreateDirectory(outDir);
 string command = "bench/run.sh" + (args.Length > 0 ? " " + string.Join(' ', args) : "");
 
+string loadBefore = Report.LoadAverage();
 var probe = new List<ProbeSample>();
 string? probeCommand = null;
 string? probeExe = null;
@@ -79,7 +80,7 @@ if (!noCourse)
 var measurements = new Measurements
 {
     Summaries = summaries, Probe = probe, ProbeCommand = probeCommand, Retained = retained, ViewBytes = viewBytes, ViewProblem = viewProblem,
-    Trivial = trivial, LessonsAlone = alone, Course = course, Command = command,
+    Trivial = trivial, LessonsAlone = alone, Course = course, Command = command, LoadBefore = loadBefore,
     Mode = quick ? "quick: 1 warm-up + 3 iterations, short probe; a check of the harness, not the measurement" : "measured: 3 warm-up + 15 iterations per benchmark",
 };
 var markdown = Report.Markdown(measurements);

@@ -20,6 +20,7 @@ internal sealed class Measurements
     public IReadOnlyList<RunnerRun> LessonsAlone { get; init; } = [];
     public RunnerRun? Course { get; init; }
     public required string Command { get; init; }
+    public string LoadBefore { get; init; } = "unknown";
     public required string Mode { get; init; }
 }
 
@@ -98,7 +99,7 @@ internal static class Report
         var md = new StringBuilder();
         md.AppendLine("# CourseKit performance report").AppendLine();
         md.AppendLine(Inv, $"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `{m.Command}` ({m.Mode}).");
-        md.AppendLine(Inv, $"Machine: {Environment.OSVersion}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average at the end: {LoadAverage()}.");
+        md.AppendLine(Inv, $"Machine: {Environment.OSVersion}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average (1, 5, 15 min) at the start {m.LoadBefore}, at the end {LoadAverage()}.");
         if (m.ProbeCommand is not null) md.AppendLine(Inv, $"Linux reference: `{m.ProbeCommand}` (datasets/capture/cost.c), run before and after the benchmarks.");
         md.AppendLine();
         md.AppendLine("| Target | Measured | Linux reference | Ratio | Goal | Met |");
@@ -163,7 +164,7 @@ internal static class Report
 
     private static string Mib(long bytes) => $"{(bytes / 1048576.0).ToString("0.0", Inv)} MiB";
 
-    private static string LoadAverage()
+    public static string LoadAverage()
     {
         try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
         catch (IOException) { return "unknown"; }
