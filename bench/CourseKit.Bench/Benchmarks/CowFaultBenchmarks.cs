@@ -5,7 +5,7 @@ namespace CourseKit.Bench.Benchmarks;
 
 /// <summary>
 /// Copy-on-write write faults through the public API (<see cref="Machine.WriteWord"/>, what the program
-/// interpreter and lessons call): a parent with 65,536 resident pages writes one word into each of them
+/// interpreter and lessons call): a parent with 262,144 resident pages writes one word into each of them
 /// after a fork. Each write takes exactly one fault; the count is checked after every iteration, so the
 /// benchmark cannot silently measure something else. Results are per fault.
 /// </summary>
@@ -13,7 +13,7 @@ namespace CourseKit.Bench.Benchmarks;
 public class CowFaultBenchmarks
 {
     /// <summary>Pages written per invocation (one fault each).</summary>
-    public const int Pages = 65_536;
+    public const int Pages = Workload.OneGiBPages;
 
     private Resident _process = null!;
     private Pid _child;
