@@ -48,6 +48,22 @@ public sealed class FlashcardTests
     }
 
     [Fact]
+    public void The_runner_writes_the_same_deck_the_library_draws_from_the_one_source()
+    {
+        var folder = Course.CourseFolders.NewTempFolder();
+        try
+        {
+            var (path, cards) = Runner.FlashcardExport.Write(Course.CourseFolders.Root, folder);
+            Assert.Equal(Flashcards.All.Count, cards);
+            Assert.Equal(Flashcards.Anki(), File.ReadAllText(path));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Answers_become_encoded_html_with_code_and_bullets()
     {
         Assert.Equal("• <code>fork()</code> &lt;returns&gt; twice<br>second line", FlashcardText.ToHtml("- `fork()` <returns> twice\nsecond line"));
