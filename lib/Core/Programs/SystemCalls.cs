@@ -87,7 +87,7 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
     /// <summary>C's convention: the value on success; -1 and errno on failure; a block keeps the PC so the call is retried.</summary>
     private StepOutcome Return<T>(SysResult<T> result, Func<T, long> value)
     {
-        if (result.IsBlocked) return Blocked(result.Message, result.ToString());
+        if (result.IsBlocked) return Blocked(result.ToString());
         if (result.IsKilled) return new StepOutcome(StepKind.Ended, $"{_call}  → {result}");
         if (result.IsOk) return Value(value(result.Value));
         context.Set("errno", (long)result.Errno);
@@ -96,18 +96,15 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
 
     private StepOutcome Return(SysResult result)
     {
-        if (result.IsBlocked) return Blocked(result.Message, result.ToString());
+        if (result.IsBlocked) return Blocked(result.ToString());
         if (result.IsKilled) return new StepOutcome(StepKind.Ended, $"{_call}  → {result}");
         if (result.IsOk) return Value(0);
         context.Set("errno", (long)result.Errno);
         return Value(-1);
     }
 
-    private StepOutcome Blocked(string waitsFor, string trace)
-    {
-        _ = waitsFor;
-        return new StepOutcome(StepKind.Blocked, $"{_call}  → {trace}");
-    }
+    /// <summary>The kernel put the thread to sleep; the PC stays on the call, which runs again once the thread is woken.</summary>
+    private StepOutcome Blocked(string trace) => new(StepKind.Blocked, $"{_call}  → {trace}");
 
     private Fd Fd(int index) => new((int)Number(index));
 
