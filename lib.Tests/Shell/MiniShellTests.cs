@@ -240,6 +240,15 @@ public class MiniShellTests
     }
 
     [Fact]
+    public void A_program_whose_buffered_output_is_larger_than_the_pipe_sleeps_at_exit_until_the_reader_drains_it()
+    {
+        var sh = NewShell(files: new FileSystemOptions { PipeCapacity = 64, PipeBuf = 16 });
+        sh.Install(Program.Compile("for (i = 0; i < 100; i++) printf(\"123456789\\n\")\nexit(0)", "big"));
+        Assert.Equal("1000\n", RunOk(sh, "./big | wc -c").Output);
+        Assert.Contains(sh.Machine.Events.OfType<SyscallEvent>(), e => e.Name == "write" && e.Result == "? <blocked>");
+    }
+
+    [Fact]
     public void Every_switch_between_processes_is_a_Scheduled_event()
     {
         var sh = NewShell();
