@@ -62,8 +62,8 @@ public class ProgramSessionTests
             print(r, errno == EINVAL)
             r = kill(99999, SIGTERM)
             print(r, errno == ESRCH)
-            r = waitpid(0)
-            print(r, errno == EINVAL)
+            r = waitpid(12345)
+            print(r, errno == ECHILD)
             x = mem[0]
             print("not reached")
             """);
