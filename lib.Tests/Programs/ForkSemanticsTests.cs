@@ -253,3 +253,43 @@ public class ForkSemanticsTests
         Assert.Equal("1\n", run.Run().Output);
     }
 }
+
+public class MemoryAndSignalProgramTests
+{
+    [Fact]
+    public void Mmap_shared_memory_is_seen_by_both_after_fork_private_is_copy_on_write()
+    {
+        var run = new ProgramRunner("""
+            shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)
+            private = mmap(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS)
+            mem[shared] = 1
+            mem[private] = 1
+            if (fork() == 0) { mem[shared] = 2; mem[private] = 2; exit(0) }
+            wait()
+            print(mem[shared], mem[private])
+            """);
+        Assert.Equal("2 1\n", run.Run().Output);
+    }
+
+    [Fact]
+    public void Ignoring_SIGCHLD_means_no_zombies_so_wait_finds_no_child()
+    {
+        var run = new ProgramRunner("""
+            signal(SIGCHLD, SIG_IGN)
+            if (fork() == 0) exit(0)
+            r = wait()
+            print(r, errno == ECHILD)
+            """);
+        Assert.Equal("-1 1\n", run.Run().Output);
+    }
+
+    [Fact]
+    public void Process_groups_setpgid_and_getpgrp()
+    {
+        var run = new ProgramRunner("""
+            setpgid(0, 0)
+            print(getpgrp() == getpid())
+            """);
+        Assert.Equal("1\n", run.Run().Output);
+    }
+}

@@ -63,6 +63,12 @@ public static class Builtins
         Make("getppid", "the parent's process id", true),
         Make("gettid", "the calling thread's id", true),
         Make("sbrk", "grow the heap by n bytes; returns the old end of the heap", true, new BuiltinParameter("n", ParameterKind.Number)),
+        Make("mmap", "map anonymous memory: mmap(length, prot, flags) or C's mmap(NULL, length, prot, flags, -1, 0); MAP_SHARED memory stays shared after fork", true, new BuiltinParameter("length", ParameterKind.Number), new BuiltinParameter("prot", ParameterKind.Number), new BuiltinParameter("flags", ParameterKind.Number), new BuiltinParameter("more", ParameterKind.Number, Repeated: true)),
+        Make("munmap", "unmap memory", true, new BuiltinParameter("addr", ParameterKind.Number), new BuiltinParameter("length", ParameterKind.Number)),
+        Make("signal", "set what the process does with a signal: SIG_DFL or SIG_IGN (signal(SIGCHLD, SIG_IGN) means no zombies)", true, new BuiltinParameter("signal", ParameterKind.Number), new BuiltinParameter("handler", ParameterKind.Number)),
+        Make("setpgid", "put a process into a process group (0 means the caller / its own PID)", true, Pid, new BuiltinParameter("pgid", ParameterKind.Number)),
+        Make("getpgid", "the process group of a process (0: the caller)", true, Pid),
+        Make("getpgrp", "the caller's process group", true),
         Make("sleep", "sleep n ticks of logical time", true, new BuiltinParameter("n", ParameterKind.Number)),
         Make("pause", "sleep until a signal arrives (in this simulation only a deadly one ends it)", true),
         Make("sched_yield", "give the CPU to another thread", true),
@@ -100,6 +106,9 @@ public static class Builtins
             ["STDIN_FILENO"] = 0, ["STDOUT_FILENO"] = 1, ["STDERR_FILENO"] = 2,
             ["O_RDONLY"] = 0, ["O_WRONLY"] = 1, ["O_RDWR"] = 2, ["O_CREAT"] = 0x40, ["O_EXCL"] = 0x80, ["O_TRUNC"] = 0x200,
             ["O_APPEND"] = 0x400, ["O_NONBLOCK"] = 0x800, ["O_CLOEXEC"] = 0x80000,
+            ["PROT_NONE"] = 0, ["PROT_READ"] = 1, ["PROT_WRITE"] = 2, ["PROT_EXEC"] = 4,
+            ["MAP_SHARED"] = 1, ["MAP_PRIVATE"] = 2, ["MAP_ANONYMOUS"] = 0x20, ["MAP_ANON"] = 0x20, ["MAP_FAILED"] = -1,
+            ["SIG_DFL"] = 0, ["SIG_IGN"] = 1, ["SIG_ERR"] = -1,
             ["WNOHANG"] = 1, ["__WALL"] = 0x40000000, ["__WCLONE"] = unchecked((int)0x80000000), ["PR_SET_CHILD_SUBREAPER"] = 36,
         };
         foreach (var signal in Enum.GetValues<Signal>()) constants[signal.ToString()] = (long)signal;

@@ -45,6 +45,9 @@ internal static class CallArguments
         if (builtin.Name is "exit" or "_exit" && arguments.Count == 0)
             throw new ParseError(at, $"{builtin.Name} needs the exit status, e.g. {builtin.Name}(0)");
         if (builtin.Name == "pthread_exit" && arguments.Count == 0) arguments.Add(new NumberLiteral(at, 0));
+        if (builtin.Name == "mmap" && arguments.Count == 6) arguments = [arguments[1], arguments[2], arguments[3]];
+        if (builtin.Name == "mmap" && arguments.Count != 3)
+            throw new ParseError(at, "mmap takes (length, prot, flags) or C's six arguments (NULL, length, prot, flags, -1, 0)");
         if (builtin.Name == "open" && arguments.Count == 1) arguments.Add(new NumberLiteral(at, 0, "O_RDONLY"));
         if (builtin.Name == "fflush" && arguments.Count == 0) arguments.Add(new NumberLiteral(at, 1, "stdout"));
         if (builtin.Name == "execl" && arguments.Count > 1 && arguments[^1] is NumberLiteral { Value: 0 } or VariableReference { Name: "NULL" })

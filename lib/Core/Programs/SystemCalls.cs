@@ -34,6 +34,12 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
             "getppid" => Value(machine.ParentOf(tid).Value),
             "gettid" => Value(tid.Value),
             "sbrk" => Return(machine.Sbrk(tid, Number(0)), a => unchecked((long)a.Value)),
+            "mmap" => Mmap(),
+            "munmap" => Return(machine.Munmap(tid, new Memory.VirtualAddress(unchecked((ulong)Number(0))), Number(1))),
+            "signal" => SetSignalDisposition(),
+            "setpgid" => Return(machine.Setpgid(tid, new Pid((int)Number(0)), new Pid((int)Number(1)))),
+            "getpgid" => Return(machine.Getpgid(tid, new Pid((int)Number(0))), p => p.Value),
+            "getpgrp" => Return(machine.Getpgid(tid, Pid.Zero), p => p.Value),
             "sleep" => Sleep(),
             "sched_yield" => Yield(),
             "pause" => Pause(),
@@ -187,6 +193,31 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
     {
         var result = machine.Kill(tid, new Pid((int)Number(0)), (Signal)(int)Number(1));
         return machine.IsAlive(tid) ? Return(result) : new StepOutcome(StepKind.Ended, $"{_call}  → {result}");
+    }
+
+    /// <summary>Anonymous mmap only (there are no file mappings here): MAP_SHARED pages stay shared after fork, MAP_PRIVATE ones are copy-on-write.</summary>
+    private StepOutcome Mmap()
+    {
+        long flags = Number(2);
+        if ((flags & 0x20) == 0 || (flags & 3) is 0 or 3)
+        {
+            context.Set("errno", (long)Errno.EINVAL);
+            return Value(-1);
+        }
+        var protection = (Memory.Protection)(int)(Number(1) & 7);
+        return Return(machine.Mmap(tid, Number(0), protection, shared: (flags & 1) != 0), a => unchecked((long)a.Value));
+    }
+
+    /// <summary>signal(sig, SIG_DFL or SIG_IGN): sigaction underneath; returns 0 (C returns the old handler).</summary>
+    private StepOutcome SetSignalDisposition()
+    {
+        var disposition = Number(1) switch { 0 => SignalDisposition.Default, 1 => SignalDisposition.Ignore, _ => (SignalDisposition?)null };
+        if (disposition is null)
+        {
+            context.Set("errno", (long)Errno.EINVAL);
+            return Value(-1);
+        }
+        return Return(machine.Sigaction(tid, (Kernel.Signal)(int)Number(0), disposition.Value));
     }
 
     /// <summary>sleep(n) in logical time: the scheduler runs others (or advances the clock) until the wake-up time.</summary>
