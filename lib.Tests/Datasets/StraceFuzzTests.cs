@@ -10,7 +10,7 @@ namespace CourseKit.Tests.Datasets;
 public class StraceFuzzTests
 {
     private static readonly string[][] Traces = DatasetFiles.Traces().Select(f => File.ReadAllText(f).Split('\n')).ToArray();
-    private const string Specials = "()[]{}\"\\<>=?,.+-|/* 0123456789abcxyzSIG_\t";
+    private const string Specials = "()[]{}\"\\<>=?,.+-|/* 0123456789abcxyzSIG_\t\u0663\u0a6a\u2003";   // + non-ASCII digits and a wide space
 
     /// <summary>One random edit of one line (or of the line order).</summary>
     private static readonly Gen<(int Trace, int Line, int Kind, int Pos, int Len, char Ch)> Edit =

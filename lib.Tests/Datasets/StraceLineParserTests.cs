@@ -113,6 +113,8 @@ public class StraceLineParserTests
     [InlineData("42 +++ exited with lots +++", "'+++ exited with N +++'")]
     [InlineData("42 --- SIGCHLD ---", "'--- SIGNAME {siginfo} ---'")]
     [InlineData("42 25:00:00 exit_group(0) = ?", "a timestamp")]
+    [InlineData("42 08:3\u0a6a:09 exit_group(0) = ?", "a system call")]        // a Gurmukhi digit is not a digit here
+    [InlineData("4\u0663 exit_group(0) = ?", "a system call")]
     public void Malformed_lines_give_an_error_naming_what_was_expected(string text, string expected)
     {
         var (line, error) = StraceLineParser.Parse(7, text);

@@ -175,22 +175,22 @@ public static partial class StraceLineParser
 
     private static (StraceLine?, StraceError?) Fail(int n, string text, string expected) => (null, new StraceError(n, text, expected));
 
-    [GeneratedRegex(@"^(?:\[pid\s+(\d+)\]|(\d+))\s+(?=\S)")]
+    [GeneratedRegex(@"^(?:\[pid\s+([0-9]+)\]|([0-9]+))\s+(?=\S)")]
     private static partial Regex PidPrefix();
 
-    [GeneratedRegex(@"^(?:(?<h>\d{2}):(?<m>\d{2}):(?<s>\d{2})(?:\.(?<tfrac>\d{1,9}))?|(?<sec>\d+)\.(?<frac>\d{1,9}))(?=\s)")]
+    [GeneratedRegex(@"^(?:(?<h>[0-9]{2}):(?<m>[0-9]{2}):(?<s>[0-9]{2})(?:\.(?<tfrac>[0-9]{1,9}))?|(?<sec>[0-9]+)\.(?<frac>[0-9]{1,9}))(?=\s)")]
     private static partial Regex Timestamp();
 
-    [GeneratedRegex(@"^\+\+\+ (?:exited with (?<code>-?\d+)|killed by (?<sig>SIG[A-Z0-9+]+|\d+)(?<core> \(core dumped\))?|superseded by execve in pid (?<by>\d+)) \+\+\+$")]
+    [GeneratedRegex(@"^\+\+\+ (?:exited with (?<code>-?[0-9]+)|killed by (?<sig>SIG[A-Z0-9+]+|[0-9]+)(?<core> \(core dumped\))?|superseded by execve in pid (?<by>[0-9]+)) \+\+\+$")]
     private static partial Regex ExitBody();
 
-    [GeneratedRegex(@"^--- (?:stopped by (?<stopped>SIG[A-Z0-9+]+)|(?<sig>SIG[A-Z0-9+]+|\d+) \{(?<info>.*)\}) ---$")]
+    [GeneratedRegex(@"^--- (?:stopped by (?<stopped>SIG[A-Z0-9+]+)|(?<sig>SIG[A-Z0-9+]+|[0-9]+) \{(?<info>.*)\}) ---$")]
     private static partial Regex SignalBody();
 
-    [GeneratedRegex(@"<pid changed to \d+ \.\.\.>$")]
+    [GeneratedRegex(@"<pid changed to [0-9]+ \.\.\.>$")]
     private static partial Regex PidChanged();
 
-    [GeneratedRegex(@"^Process (\d+) attached")]
+    [GeneratedRegex(@"^Process ([0-9]+) attached")]
     private static partial Regex AttachedNote();
 
     [GeneratedRegex(@"^<\.\.\. ([A-Za-z_][A-Za-z0-9_]*|\?\?\?\?) resumed>")]
@@ -199,9 +199,9 @@ public static partial class StraceLineParser
     [GeneratedRegex(@"^([A-Za-z_][A-Za-z0-9_]*|\?\?\?\?)\(")]
     private static partial Regex CallHead();
 
-    [GeneratedRegex(@"^(?<val>\?|-?\d+|0x[0-9a-fA-F]+)(?:\s+(?<errno>E[A-Z0-9]+)\b)?(?<rest>.*)$")]
+    [GeneratedRegex(@"^(?<val>\?|-?[0-9]+|0x[0-9a-fA-F]+)(?:\s+(?<errno>E[A-Z0-9]+)\b)?(?<rest>.*)$")]
     private static partial Regex Result();
 
-    [GeneratedRegex(@"\s*<\d+\.\d+>$")]
+    [GeneratedRegex(@"\s*<[0-9]+\.[0-9]+>$")]
     private static partial Regex Duration();
 }

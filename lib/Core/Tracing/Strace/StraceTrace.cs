@@ -72,7 +72,7 @@ public sealed partial class StraceTrace
     /// <summary>Reads a trace file (as written by <c>strace -o FILE</c> or captured from stderr).</summary>
     public static StraceParseResult Load(string path) => Parse(File.ReadAllText(path));
 
-    [GeneratedRegex(@"strace: Process \d+ (?:attached|detached)[^\n]*$")]
+    [GeneratedRegex(@"strace: Process [0-9]+ (?:attached|detached)[^\n]*$")]
     private static partial Regex GluedNote();
 
     /// <summary>The stateful part of reading: pid resolution, time, joining split calls, the task tree.</summary>
