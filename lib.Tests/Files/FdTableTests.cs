@@ -283,6 +283,21 @@ public class FdTableTests
     }
 
     [Fact]
+    public void A_snapshot_reads_like_proc_fd_and_stays_as_it_was()
+    {
+        var (m, fs, p) = WithFiles();
+        var pipe = fs.Pipe(p, OpenFlags.CloseOnExec).Value;
+        var child = m.Fork(p).Value;
+        var before = fs.Snapshot();
+        fs.Close(child, pipe.Read).ThrowIfNotOk();
+        Assert.Contains($"({child}): 0 -> /dev/tty [file 1], 1 -> /dev/tty [file 1], 2 -> /dev/tty [file 1], 3 -> pipe:[1] [file 2] (cloexec), 4 -> pipe:[1] [file 3] (cloexec)", before.ToString());
+        Assert.Contains("file 2: pipe:[1] O_RDONLY offset 0, 2 references", before.ToString());
+        Assert.Contains("pipe:[1]: 0 of 65536 bytes buffered, 1 read end, 1 write end", before.ToString());
+        Assert.Equal(2, before.OpenFile(2)!.References);
+        Assert.Equal(1, fs.Snapshot().OpenFile(2)!.References);
+    }
+
+    [Fact]
     public void Exit_closes_every_fd_and_nothing_leaks()
     {
         var (m, fs, p) = WithFiles();

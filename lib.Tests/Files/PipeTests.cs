@@ -87,6 +87,16 @@ public class PipeTests
     }
 
     [Fact]
+    public void Writing_zero_bytes_to_a_pipe_without_readers_returns_0_and_sends_no_signal()
+    {
+        var (m, fs, p) = WithFiles();
+        var pipe = fs.Pipe(p).Value;
+        fs.Close(p, pipe.Read).ThrowIfNotOk();
+        Assert.Equal(0, fs.Write(p, pipe.Write, "").Value);
+        Assert.Null(m.Process(p)!.ExitStatus);
+    }
+
+    [Fact]
     public void With_SIGPIPE_ignored_the_write_fails_with_EPIPE()
     {
         var (m, fs, p) = WithFiles();

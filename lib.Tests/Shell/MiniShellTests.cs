@@ -249,6 +249,19 @@ public class MiniShellTests
     }
 
     [Fact]
+    public void A_fork_that_hits_the_process_limit_is_reported_and_leaves_no_fd_or_pipe_behind()
+    {
+        var sh = MiniShell.Start(Machine.Boot(new MachineOptions { MaxProcessesPerUser = 2 }));
+        var r = sh.Run("ls | wc -l");
+        Assert.Equal(ShellOutcome.Completed, r.Outcome);
+        Assert.Contains("sh: fork: fork() by", r.Output);
+        Assert.Contains("EAGAIN", r.Output);
+        Assert.Equal(0, sh.Files.PipeCount);
+        Assert.Equal([0, 1, 2], sh.Files.Snapshot(sh.Pid)!.Fds.Select(f => f.Fd.Value));
+        AssertConsistent(sh.Files);
+    }
+
+    [Fact]
     public void Every_switch_between_processes_is_a_Scheduled_event()
     {
         var sh = NewShell();

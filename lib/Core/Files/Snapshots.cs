@@ -20,6 +20,16 @@ public sealed record FilesSnapshot(long Time, ValueList<FdTableSnapshot> Tables,
 
     /// <summary>The open file description with this id, or null.</summary>
     public OpenFileSnapshot? OpenFile(int id) => OpenFiles.FirstOrDefault(f => f.Id == id);
+
+    /// <summary>Every table, description and pipe as plain text (what a view draws as boxes and arrows).</summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var table in Tables) text.Append(table).Append('\n');
+        foreach (var file in OpenFiles) text.Append(file).Append('\n');
+        foreach (var pipe in Pipes) text.Append(pipe).Append('\n');
+        return text.ToString();
+    }
 }
 
 /// <summary>One fd table: its number, the processes using it, and its open fds in order.</summary>
@@ -30,6 +40,10 @@ public sealed record FdTableSnapshot(int Id, ValueList<Pid> Processes, ValueList
 {
     /// <summary>The slot for <paramref name="fd"/>, or null when it is not open.</summary>
     public FdSnapshot? this[Fd fd] => Fds.Select(f => (FdSnapshot?)f).FirstOrDefault(f => f!.Value.Fd == fd);
+
+    /// <summary>"fd table 2 (pid 2, pid 3): 0 -> /dev/tty [file 1], 3 -> pipe:[1] [file 4] (cloexec)", like ls -l /proc/PID/fd.</summary>
+    public override string ToString() =>
+        $"fd table {Id} ({string.Join(", ", Processes)}): {string.Join(", ", Fds.Select(f => $"{f.Fd.Value} -> {f.Target} [file {f.OpenFileId}]{(f.CloseOnExec ? " (cloexec)" : "")}"))}";
 }
 
 /// <summary>One open fd: the description it points at and its close-on-exec flag.</summary>
@@ -51,7 +65,11 @@ public readonly record struct FdSnapshot(Fd Fd, int OpenFileId, string Target, F
 /// <param name="Flags">Access mode and status flags as strace prints them ("O_WRONLY|O_APPEND").</param>
 /// <param name="Offset">The shared file offset.</param>
 /// <param name="References">How many fd table slots point at it (it is freed at 0).</param>
-public sealed record OpenFileSnapshot(int Id, FileKind Kind, string Name, string Flags, long Offset, int References);
+public sealed record OpenFileSnapshot(int Id, FileKind Kind, string Name, string Flags, long Offset, int References)
+{
+    /// <summary>"file 4: pipe:[1] O_WRONLY offset 0, 2 references".</summary>
+    public override string ToString() => $"file {Id}: {Name} {Flags} offset {Offset}, {References} reference{(References == 1 ? "" : "s")}";
+}
 
 /// <summary>One pipe.</summary>
 /// <param name="Id">The pipe's inode number.</param>
@@ -63,7 +81,14 @@ public sealed record OpenFileSnapshot(int Id, FileKind Kind, string Name, string
 /// <param name="WaitingReaders">Threads asleep until data arrives or the last writer closes.</param>
 /// <param name="WaitingWriters">Threads asleep until there is room or the last reader closes.</param>
 public sealed record PipeSnapshot(int Id, string Name, int Capacity, string Buffered, int Readers, int Writers,
-    ValueList<Pid> WaitingReaders, ValueList<Pid> WaitingWriters);
+    ValueList<Pid> WaitingReaders, ValueList<Pid> WaitingWriters)
+{
+    /// <summary>"pipe:[1]: 6 of 65536 bytes buffered, 1 read end, 2 write ends, readers asleep: pid 5".</summary>
+    public override string ToString() =>
+        $"{Name}: {Buffered.Length} of {Capacity} bytes buffered, {Readers} read end{(Readers == 1 ? "" : "s")}, {Writers} write end{(Writers == 1 ? "" : "s")}"
+        + (WaitingReaders.Count > 0 ? $", readers asleep: {string.Join(", ", WaitingReaders)}" : "")
+        + (WaitingWriters.Count > 0 ? $", writers asleep: {string.Join(", ", WaitingWriters)}" : "");
+}
 
 public sealed partial class FileSystem
 {
