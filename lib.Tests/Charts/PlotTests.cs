@@ -170,3 +170,29 @@ public sealed class PlotTests
             Named(chart, "vfork (borrows the parent's memory)")["x"]!.AsArray().Select(v => v!.GetValue<double>()));
     }
 }
+
+public sealed class PlotEncodingTests
+{
+    [Fact]
+    public void Hostile_program_names_stay_text_in_timeline_charts()
+    {
+        const string hostile = "<img src=x onerror=alert(1)>";
+        var events = new KernelEvent[]
+        {
+            new ProcessCreated(1, new Pid(1), new Pid(2), new Pid(1), CloneFlags.None, false),
+            new ProcessExeced(2, new Pid(2), "/bin/" + hostile, new ValueList<string>([hostile])),
+            new ProcessExited(5, new Pid(2), WaitStatus.Exited(0)),
+            new ProcessReaped(7, new Pid(2), new Pid(1), WaitStatus.Exited(0)),
+        };
+        var chart = Plot.Timeline(("run", events));
+        var keys = chart.ToFigure()["data"]!.AsArray().SelectMany(t => t!["y"]!.AsArray()).Select(k => (string)k!).ToArray();
+        Assert.All(keys, k => Assert.DoesNotContain("<", k)); // plotly.js reads a little HTML in labels: encoded
+        var doc = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(chart.ToHtml());
+        Assert.Empty(doc.QuerySelectorAll("img"));
+        Assert.Single(doc.QuerySelectorAll("script"));
+        var bars = Gantt.Intervals(events);
+        Assert.Equal(new[] { Gantt.Running, Gantt.Zombie }, bars.Select(b => b.State));
+        Assert.Equal((1L, 5L), (bars[0].Start, bars[0].End));
+        Assert.Equal((5L, 7L), (bars[1].Start, bars[1].End));
+    }
+}

@@ -117,6 +117,26 @@ public sealed class SnapshotViewTests
     }
 
     [Fact]
+    public void Threads_share_one_address_space_and_its_pages_show_as_clone_vm()
+    {
+        var m = Machine.Boot(new MachineOptions { Frames = 256 });
+        var p = m.Start("/home/student/a.out");
+        var heap = m.Mmap(p, 2 * m.PageSize, Protection.ReadWrite).Value;
+        m.WriteWord(p, heap, 1).ThrowIfNotOk();
+        var before = Parse(Show.Image(m.Snapshot(), p).Html).QuerySelectorAll(".ck-run").Select(r => r.GetAttribute("data-state")).ToArray();
+        Assert.DoesNotContain("vm", before);
+        m.Clone(p, CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.Sighand | CloneFlags.Thread).ThrowIfNotOk();
+        var snap = m.Snapshot();
+        var doc = Parse(Show.Image(snap, p).Html);
+        var present = doc.QuerySelectorAll(".ck-run").Select(r => r.GetAttribute("data-state")).Where(s => s != "absent").ToArray();
+        Assert.NotEmpty(present);
+        Assert.All(present, s => Assert.Equal("vm", s));
+        Assert.Equal(2, doc.QuerySelectorAll(".ck-thread").Length);
+        // one page table: the frames are still mapped once (threads do not raise map counts)
+        Assert.All(snap[p]!.Memory!.Pages, page => Assert.Equal(1, page.MapCount));
+    }
+
+    [Fact]
     public void Hostile_argv_is_encoded_in_every_view()
     {
         var m = Machine.Boot(new MachineOptions { Frames = 256 });
