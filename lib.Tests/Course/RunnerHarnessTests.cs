@@ -116,7 +116,9 @@ public sealed class RunnerHarnessTests
 
         var parser = new HtmlParser();
         var index = parser.ParseDocument(File.ReadAllText(Path.Combine(output, "index.html")));
-        Assert.Equal(["00-fine.html"], index.QuerySelectorAll("table.lessons td:first-child a").Select(a => a.GetAttribute("href")));
+        var link = Assert.Single(index.QuerySelectorAll("table.lessons td:first-child a"));
+        Assert.Equal("00-fine.html", link.GetAttribute("href"));
+        Assert.Equal("A fine lesson", link.TextContent);
 
         var page = parser.ParseDocument(File.ReadAllText(Path.Combine(output, "00-fine.html")));
         var scripts = page.Head!.QuerySelectorAll("script").Select(s => s.GetAttribute("src")).ToList();

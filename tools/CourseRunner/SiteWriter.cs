@@ -138,8 +138,7 @@ public static class SiteWriter
         {
             rows.Append(CultureInfo.InvariantCulture, $"""
                 <tr class="{(r.Succeeded ? "ok" : "failed")}">
-                <td><a href="{Encode(r.Lesson.Name)}.html">{Encode(r.Lesson.Name)}</a></td>
-                <td>{Encode(TitleOf(r))}</td>
+                <td><a href="{Encode(r.Lesson.Name)}.html">{Encode(TitleOf(r))}</a></td>
                 <td class="num">{r.CodeCells}</td>
                 <td class="num">{r.Errors}</td>
                 <td class="num">{r.Elapsed.TotalSeconds:0.0}</td>
@@ -164,7 +163,7 @@ public static class SiteWriter
             <p>fork, exec, clone, wait and copy-on-write, explored in C# notebooks over a simulated kernel.
             These pages were produced by running every lesson from top to bottom; they work offline.</p>
             <table class="lessons">
-            <thead><tr><th>Lesson</th><th>Title</th><th>Code cells</th><th>Errors</th><th>Seconds</th><th>Notebook</th></tr></thead>
+            <thead><tr><th>Lesson</th><th>Code cells</th><th>Errors</th><th>Seconds</th><th>Notebook</th></tr></thead>
             <tbody>
             {rows}</tbody>
             </table>
@@ -251,6 +250,7 @@ public static class SiteWriter
         table.lessons { border-collapse: collapse; width: 100%; }
         table.lessons th, table.lessons td { border-bottom: 1px solid #d0d7de; padding: 0.3rem 0.6rem; text-align: left; }
         table.lessons td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        table.lessons th, table.lessons td:not(:first-child) { white-space: nowrap; }
         tr.failed td { background: #fff0f0; }
 
         """;
