@@ -71,7 +71,8 @@ public static class OutputOrders
 
     private static Scheduler Fresh(Program program, MachineOptions? options, SchedulingPolicy? policy)
     {
-        var scheduler = new Scheduler(Machine.Boot(options), policy);
+        // Page-fault and frame events cannot change what is printed: leave them out to keep thousands of replays cheap.
+        var scheduler = new Scheduler(Machine.Boot(options ?? new MachineOptions { RecordMemoryEvents = false }), policy);
         scheduler.Start(program);
         return scheduler;
     }
@@ -190,7 +191,7 @@ public static class OutputOrders
             sb.Append('|').Append(scheduler.Machine.ProcessTableKey());
             sb.Append('|').Append(scheduler.StoreHistory);
             sb.Append('|').Append(scheduler.OutputHistory);
-            sb.Append('|').Append(scheduler.Machine.Events.OfType<ProcessCreated>().Select(e => e.Child.Value).DefaultIfEmpty(0).Max());
+            sb.Append('|').Append(scheduler.HighestPid);
             sb.Append('|').Append(scheduler.Printed);
             return sb.ToString();
         }

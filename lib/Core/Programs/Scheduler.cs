@@ -91,7 +91,39 @@ public sealed class Scheduler
     public Pid Start(string source, string name = "prog") => Start(Program.Compile(source, name));
 
     /// <summary>Everything the programs printed so far, in order (the ProgramOutput events of the machine).</summary>
-    public string Printed => string.Concat(Machine.Events.OfType<ProgramOutput>().Select(o => o.Text));
+    public string Printed
+    {
+        get
+        {
+            CatchUpWithEvents();
+            return _printed.ToString();
+        }
+    }
+
+    /// <summary>The highest PID handed out so far: the next fork's PID follows it (part of the enumerator's state key).</summary>
+    internal int HighestPid
+    {
+        get
+        {
+            CatchUpWithEvents();
+            return _highestPid;
+        }
+    }
+
+    private readonly System.Text.StringBuilder _printed = new();
+    private int _eventsSeen;
+    private int _highestPid;
+
+    /// <summary>Folds the events appended since the last look (the log only grows), so long runs stay linear.</summary>
+    private void CatchUpWithEvents()
+    {
+        var events = Machine.Events;
+        for (; _eventsSeen < events.Count; _eventsSeen++)
+        {
+            if (events[_eventsSeen] is ProgramOutput output) _printed.Append(output.Text);
+            else if (events[_eventsSeen] is ProcessCreated created) _highestPid = Math.Max(_highestPid, created.Child.Value);
+        }
+    }
 
     /// <summary>Runs one instruction of the thread the policy picks; null when no thread can run (finished or deadlocked).</summary>
     public StepReport? Step()
@@ -207,7 +239,16 @@ public sealed class Scheduler
             if (context.SleepUntil is not { } until || Machine.Clock < until) continue;
             context.SleepUntil = null;
             Machine.WakeFromSleep(tid, Machine.Clock);
+            FinishSleep(context);
         }
+    }
+
+    /// <summary>sleep(n) returns 0 once the time has come: the PC moves past the call that put the thread to sleep.</summary>
+    private static void FinishSleep(ProgramContext context)
+    {
+        if (context.Program.Instructions[context.Pc] is not CallInstruction { Function.Name: "sleep" } call) return;
+        if (call.Destination is not null) context.Set(call.Destination, 0);
+        context.Pc++;
     }
 
     private bool IsRunnable(Pid tid) => Machine.Thread(tid) is { State: not SimThreadState.Blocked and not SimThreadState.Exited };

@@ -221,19 +221,20 @@ internal sealed class SystemCalls(Machine machine, IProgramOutput output, Pid ti
     }
 
     /// <summary>sleep(n) in logical time: the scheduler runs others (or advances the clock) until the wake-up time.</summary>
+    /// <remarks>The PC stays on the call while the thread sleeps (a listing shows it there); the scheduler moves it on at the wake-up.</remarks>
     private StepOutcome Sleep()
     {
         context.SleepUntil = machine.Clock + Math.Max(0, Number(0));
-        Value(0);
         machine.Sleep(tid, context.SleepUntil.Value);
         return new StepOutcome(StepKind.Sleeping, $"{_call}  → sleeping until t={context.SleepUntil}");
     }
 
-    /// <summary>pause(): sleeps until a signal; nothing here wakes it except a signal that kills the process.</summary>
+    /// <summary>
+    /// pause(): sleeps until a signal. Handlers do not run in this simulation, so only a deadly signal ends it; the PC
+    /// stays on the call (a woken thread would simply pause again).
+    /// </summary>
     private StepOutcome Pause()
     {
-        Value(-1);
-        context.Set("errno", (long)Errno.EINTR);
         machine.Pause(tid);
         return new StepOutcome(StepKind.Blocked, $"{_call}  → sleeping until a signal arrives");
     }
