@@ -333,3 +333,19 @@ public class CopyOnWriteTests
         Assert.Equal((0L, 1L), (m.Process(p)!.Faults.CowCopy, m.Process(p)!.Faults.CowReuse));
     }
 }
+
+public class MemoryArgumentTests
+{
+    [Fact]
+    public void Absurd_sizes_fail_with_ENOMEM_and_change_nothing()
+    {
+        var (m, p) = WithProgram();
+        var before = m.Snapshot();
+        Assert.Equal(Errno.ENOMEM, m.Mmap(p, long.MaxValue, Protection.ReadWrite).Errno);
+        Assert.Equal(Errno.ENOMEM, m.Sbrk(p, long.MaxValue).Errno);
+        Assert.Equal(Errno.ENOMEM, m.Sbrk(p, long.MinValue).Errno);
+        Assert.Equal(Errno.ENOMEM, m.Brk(p, new VirtualAddress(ulong.MaxValue)).Errno);
+        Assert.Equal(Errno.EINVAL, m.Munmap(p, new VirtualAddress(0x1000), long.MaxValue).Errno);
+        AssertUnchanged(m, before);
+    }
+}

@@ -6,6 +6,9 @@ namespace CourseKit.Kernel;
 
 public sealed partial class Machine
 {
+    /// <summary>The size of the x86-64 user address space (128 TiB): no mapping or heap can be larger.</summary>
+    private const long MaxUserBytes = 1L << 47;
+
     /// <summary>
     /// brk(address): moves the end of the heap. Growing reserves addresses only (frames come on first
     /// touch); shrinking frees the pages above. <c>Brk(pid, 0)</c> returns the current break. ENOMEM when
@@ -17,6 +20,8 @@ public sealed partial class Machine
         if (Enter<VirtualAddress>(caller, "brk", args, out var thread) is { } early) return early;
         var space = thread.Process.AddressSpace!;
         if (address.Value == 0) return Finish(caller, SysResult<VirtualAddress>.Ok("brk", args, space.Break));
+        if (address.Value > Layout.MmapBase)
+            return Failed<VirtualAddress>("brk", args, caller, Errno.ENOMEM, $"{address} is beyond where the heap may grow");
         if (address < space.HeapStart)
             return Failed<VirtualAddress>("brk", args, caller, Errno.ENOMEM, $"{address} is below the start of the heap ({space.HeapStart})");
         if (!space.SetBreak(address))
@@ -34,6 +39,8 @@ public sealed partial class Machine
         if (Enter<VirtualAddress>(caller, "sbrk", args, out var thread) is { } early) return early;
         var space = thread.Process.AddressSpace!;
         var old = space.Break;
+        if (increment > MaxUserBytes || increment < -MaxUserBytes)
+            return Failed<VirtualAddress>("sbrk", args, caller, Errno.ENOMEM, $"{increment} bytes is more than the whole user address space");
         var wanted = old + increment;
         if (increment < 0 && wanted < space.HeapStart || increment > 0 && wanted < old)
             return Failed<VirtualAddress>("sbrk", args, caller, Errno.ENOMEM, $"the break would move outside the heap (start {space.HeapStart}, now {old})");
@@ -53,6 +60,7 @@ public sealed partial class Machine
         string args = $"NULL, {length}, {FormatProt(protection)}, {(shared ? "MAP_SHARED" : "MAP_PRIVATE")}|MAP_ANONYMOUS, -1, 0";
         if (Enter<VirtualAddress>(caller, "mmap", args, out var thread) is { } early) return early;
         if (length <= 0) return Failed<VirtualAddress>("mmap", args, caller, Errno.EINVAL, $"the length must be positive, not {length}");
+        if (length > MaxUserBytes) return Failed<VirtualAddress>("mmap", args, caller, Errno.ENOMEM, $"{length} bytes is more than the whole user address space");
         if ((protection & ~(Protection.Read | Protection.Write | Protection.Exec)) != 0)
             return Failed<VirtualAddress>("mmap", args, caller, Errno.EINVAL, $"unknown protection bits 0x{(int)protection:x}");
         long pages = (length + PageSize - 1) / PageSize;
@@ -72,7 +80,7 @@ public sealed partial class Machine
     {
         string args = $"{address}, {length}";
         if (Enter<long>(caller, "munmap", args, out var thread) is { } early) return early.WithoutValue();
-        if (address.Value % (ulong)PageSize != 0 || length <= 0)
+        if (address.Value % (ulong)PageSize != 0 || length <= 0 || length > MaxUserBytes || address.Value > (ulong)MaxUserBytes)
             return Failed<long>("munmap", args, caller, Errno.EINVAL, "the address must be page aligned and the length positive").WithoutValue();
         var space = thread.Process.AddressSpace!;
         var end = space.PageAlignUp(address + length);
