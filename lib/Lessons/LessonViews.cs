@@ -23,6 +23,7 @@ internal static class LessonViews
         DisplayRegistry.Register<Comparison>(c => c.ToHtml(), c => c.ToString());
         DisplayRegistry.Register<Panels>(p => p.ToHtml(), p => p.ToString());
         DisplayRegistry.Register<ProcMaps>(m => m.ToHtml(), m => m.ToString());
+        DisplayRegistry.Register<SmapsLog>(l => l.ToHtml(), l => l.ToString());
     }
 
     internal static string Deck(FlashcardDeck deck)
