@@ -24,6 +24,22 @@ internal static class LessonViews
         DisplayRegistry.Register<Panels>(p => p.ToHtml(), p => p.ToString());
         DisplayRegistry.Register<ProcMaps>(m => m.ToHtml(), m => m.ToString());
         DisplayRegistry.Register<SmapsLog>(l => l.ToHtml(), l => l.ToString());
+        DisplayRegistry.Register<Shell.ShellResult>(r => Terminal(r.ToString(), r.Outcome.ToString(), r.Status), r => r.ToString().TrimEnd());
+        DisplayRegistry.Register<Shell.MiniShell>(s => Terminal(s.Transcript, "transcript", s.LastStatus), s => s.Transcript.TrimEnd());
+    }
+
+    /// <summary>A terminal: the shell's lines and output as text, with how the run ended and $?.</summary>
+    internal static string Terminal(string text, string outcome, int status)
+    {
+        var html = new HtmlWriter();
+        using (html.Open("div", ("class", "ck ck-terminal"), ("data-outcome", outcome)))
+        {
+            html.Style(Theme.Sheet);
+            html.Style(LessonTheme.Sheet);
+            html.Element("pre", text.TrimEnd(), ("class", "ck-mono ck-pre"));
+            html.Element("div", $"{outcome} · $? = {status}", ("class", "ck-muted"));
+        }
+        return html.ToString();
     }
 
     internal static string Deck(FlashcardDeck deck)

@@ -28,6 +28,7 @@ public enum ShellOutcome
 /// <param name="Message">The deadlock report or the reason the run stopped; empty when it completed.</param>
 /// <param name="StartTime">Logical time when the line was read.</param>
 /// <param name="EndTime">Logical time when the run stopped.</param>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed record ShellResult(string Line, ShellOutcome Outcome, int Status, string Output, string Message, long StartTime, long EndTime)
 {
     /// <summary>"$ ls | wc -l" followed by the output (and the message, if any).</summary>
@@ -65,6 +66,7 @@ public sealed record Job(int Number, IReadOnlyList<Pid> Processes, string Comman
 /// reader of a pipeline never sees end-of-file: the run ends with <see cref="ShellOutcome.Deadlock"/> and a
 /// report naming the sleeping processes, the pipe, and who still holds its write end.</para>
 /// </remarks>
+[CourseKit.Display.TypeFormatterSource(typeof(CourseKit.Display.DisplaySource), PreferredMimeTypes = new[] { "text/html", "text/plain" })]
 public sealed class MiniShell
 {
     private readonly Coreutils _coreutils;
