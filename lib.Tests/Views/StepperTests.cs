@@ -51,7 +51,13 @@ public sealed class StepperTests
     [Fact]
     public void Display_without_a_kernel_is_harmless_and_binding_needs_an_update_method()
     {
-        var stepper = new Stepper(() => new Counter(1)).Display();
+        // Outside any cell: run on a fresh execution context, so no kernel invocation context can flow in from
+        // a lesson that an earlier test ran in-process (KernelInvocationContext.Current is an AsyncLocal).
+        Stepper? stepper = null;
+        var outside = new Thread(() => stepper = new Stepper(() => new Counter(1)).Display());
+        using (ExecutionContext.SuppressFlow()) outside.Start();
+        outside.Join();
+        Assert.NotNull(stepper);
         Assert.False(stepper.IsLive);
         var e = Assert.Throws<ArgumentException>(() => stepper.Bind(new object()));
         Assert.Contains("no public Update(object) method", e.Message);
