@@ -152,9 +152,10 @@ public class CopyOnWriteTests
     }
 
     [Fact]
-    public void Untouched_pages_are_not_resident_and_the_first_touch_is_a_demand_zero_fault()
+    public void Without_the_zero_page_a_first_read_allocates_a_frame_as_a_demand_zero_fault()
     {
-        var (m, p) = WithProgram();
+        var m = Machine.Boot(new MachineOptions { ZeroPage = false });
+        var p = m.Start("/home/student/a.out");
         var a = m.Mmap(p, 16 * m.PageSize, Protection.ReadWrite).Value;
         int used = m.Memory.UsedFrames;
         Assert.Equal(0, m.Process(p)!.AddressSpace!.Smaps(m.Process(p)!.AddressSpace!.FindSegment(a)).Rss);

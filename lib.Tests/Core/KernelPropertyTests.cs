@@ -157,12 +157,21 @@ public static class KernelInvariants
         CheckPss(after);
     }
 
-    /// <summary>Each used frame's map count equals the number of page-table entries (of distinct address spaces) mapping it.</summary>
+    /// <summary>
+    /// Each used frame's map count equals the number of page-table entries (of distinct address spaces) mapping it.
+    /// The shared zero page is excluded on purpose, as in Linux (it is not a normal page: no map count, in no
+    /// Rss): it lies outside the frame table (frame number Total), is never a used frame, and zero-page
+    /// entries are not resident pages, so no page snapshot may name it.
+    /// </summary>
     public static void CheckFrames(MachineSnapshot s)
     {
         var references = new Dictionary<FrameNumber, int>();
         foreach (var space in Spaces(s))
-            foreach (var page in space.Pages) references[page.Frame] = references.GetValueOrDefault(page.Frame) + 1;
+            foreach (var page in space.Pages)
+            {
+                Assert.True(page.Frame.Value < s.Frames.Total, $"{page.Page} is counted resident but maps the zero page ({page.Frame})");
+                references[page.Frame] = references.GetValueOrDefault(page.Frame) + 1;
+            }
         Assert.Equal(s.Frames.UsedCount, s.Frames.Used.Count);
         foreach (var frame in s.Frames.Used)
             Assert.True(references.GetValueOrDefault(frame.Frame) == frame.MapCount,

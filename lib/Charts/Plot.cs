@@ -138,6 +138,7 @@ public static class Plot
         FaultKind.CowReuse => "copy-on-write reuse (no copy)",
         FaultKind.Protection => "protection (SIGSEGV)",
         FaultKind.Unmapped => "unmapped address (SIGSEGV)",
+        FaultKind.ZeroPageRead => "zero page (first read, no frame)",
         _ => kind.ToString(),
     };
 
@@ -147,6 +148,7 @@ public static class Plot
         FaultKind.PageCache => Palette.Colour(PageState.SharedCode),
         FaultKind.CowCopy => Palette.CowCopy,
         FaultKind.CowReuse => Palette.CowReuse,
+        FaultKind.ZeroPageRead => Palette.Free,
         _ => Palette.Protection,
     };
 

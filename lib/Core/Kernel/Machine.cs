@@ -29,7 +29,7 @@ public sealed partial class Machine
     private Machine(MachineOptions options)
     {
         Options = options;
-        Memory = new PhysicalMemory(options.Frames, options.PageSize);
+        Memory = new PhysicalMemory(options.Frames, options.PageSize, options.ZeroPage);
         Layout = MemoryLayout.For(options.PageSize);
         Random = new Random(options.Seed);
         if (options.RecordMemoryEvents)

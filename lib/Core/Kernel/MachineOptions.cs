@@ -16,6 +16,12 @@ public sealed record MachineOptions
     public int MaxProcessesPerUser { get; init; } = 4096;
     /// <summary>True: fork shares pages copy-on-write. False: fork copies every resident private page at once (pre-COW Unix).</summary>
     public bool CopyOnWrite { get; init; } = true;
+    /// <summary>
+    /// True (stock Linux): a read of an untouched anonymous private page maps the one shared, read-only zero
+    /// page (no frame allocated, Rss unchanged); the first write then allocates a zeroed frame. False: every
+    /// first touch allocates a frame, as Linux with the zero page disabled (and the simulator before).
+    /// </summary>
+    public bool ZeroPage { get; init; } = true;
     /// <summary>Seed of the machine's random source (interleavings): same seed, same run.</summary>
     public int Seed { get; init; } = 42;
     /// <summary>When true, init reaps its zombie children at once, as a real init does; false keeps them visible.</summary>

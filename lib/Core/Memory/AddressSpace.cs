@@ -136,8 +136,19 @@ public sealed class AddressSpace
         if ((segment.Protection & need) == 0) return Segv(FaultKind.Protection, faults, out fault, AccessOutcome.SegvProtection);
 
         ref var pte = ref PageTable.Walk(vpn);
+        if (pte.ZeroPage && !write)
+        {
+            pte.Flags |= PteFlags.Accessed;
+            frame = Memory.ZeroFrame!.Value.Value;
+            return AccessOutcome.Ok;
+        }
         var outcome = AccessOutcome.Ok;
-        if (!pte.Present) outcome = HandleMissingPage(ref pte, segment, vpn, faults, out fault);
+        if (!pte.Present) outcome = HandleMissingPage(ref pte, segment, vpn, write, faults, out fault);
+        if (outcome == AccessOutcome.Ok && !pte.Present)
+        {
+            frame = Memory.ZeroFrame!.Value.Value; // a read just mapped the zero page
+            return AccessOutcome.Ok;
+        }
         if (outcome == AccessOutcome.Ok && write && (pte.Flags & PteFlags.Writable) == 0)
             outcome = ResolveWriteFault(ref pte, segment, faults, out fault);
         if (outcome != AccessOutcome.Ok) return outcome;
@@ -156,13 +167,26 @@ public sealed class AddressSpace
     }
 
     /// <summary>
-    /// First touch of a page: map the executable's page from the page cache (code), or a fresh zero-filled
-    /// frame (anonymous memory). Like Linux's do_anonymous_page with the zero page disabled, a fresh
-    /// anonymous page in a writable segment is mapped writable and counted dirty even on a read fault.
+    /// First touch of a page (or first write to a zero-page mapping): map the executable's page from the
+    /// page cache (code), or anonymous memory. For anonymous private memory, a READ with the machine's zero
+    /// page (stock Linux's do_anonymous_page) maps the shared zero page read-only: no frame, no Rss
+    /// (<see cref="FaultKind.ZeroPageRead"/>); a later write faults again and gets a fresh zeroed frame
+    /// (<see cref="FaultKind.DemandZero"/>). Without the zero page (or on a write, or in a MAP_SHARED
+    /// mapping, which Linux backs with shmem pages) a fresh zero-filled frame is mapped; in a writable segment
+    /// it is mapped writable and counted dirty even on a read fault, as Linux does with the zero page disabled.
     /// </summary>
-    private AccessOutcome HandleMissingPage(ref Pte pte, Segment segment, ulong vpn, FaultCounters faults, out FaultInfo fault)
+    private AccessOutcome HandleMissingPage(ref Pte pte, Segment segment, ulong vpn, bool write, FaultCounters faults, out FaultInfo fault)
     {
         fault = default;
+        if (!write && segment.File is null && !segment.Shared && !pte.ZeroPage && Memory.ZeroFrame is { } zero)
+        {
+            pte.Frame = zero.Value;
+            pte.Flags = PteFlags.ZeroPage | PteFlags.User;
+            faults.Count(FaultKind.ZeroPageRead);
+            fault = new FaultInfo(FaultKind.ZeroPageRead, -1, zero.Value);
+            return AccessOutcome.Ok;
+        }
+        int oldFrame = pte.ZeroPage ? pte.Frame : -1;
         FaultKind kind;
         FrameNumber frame;
         if (segment.File is not null)
@@ -187,7 +211,7 @@ public sealed class AddressSpace
             | (segment.File is null && (segment.Protection & Protection.Write) != 0 ? PteFlags.Writable : 0);
         PageTable.PresentCount++;
         faults.Count(kind);
-        fault = new FaultInfo(kind, -1, frame.Value);
+        fault = new FaultInfo(kind, oldFrame, frame.Value);
         return AccessOutcome.Ok;
     }
 
@@ -256,6 +280,7 @@ public sealed class AddressSpace
 
     /// <summary>
     /// Fork's copy of the address space (xv6's uvmcopy). Code and shared mappings are shared as they are.
+    /// Zero-page mappings are copied as entries and stay zero-page mappings in both (no map count, no copy).
     /// Private writable pages are, with <paramref name="copyOnWrite"/>, shared read-only and marked
     /// copy-on-write in both tables; without it, copied into new frames at once (the caller checked that
     /// enough frames are free: <see cref="PagesToCopyEagerly"/>).
@@ -364,6 +389,7 @@ public sealed class AddressSpace
         {
             for (int i = from; i < to; i++)
             {
+                if (leaf[i].ZeroPage) leaf[i] = default; // the zero page has no map count to drop
                 if (!leaf[i].Present) continue;
                 Memory.Unmap(leaf[i].FrameNumber);
                 leaf[i] = default;
@@ -387,7 +413,7 @@ public sealed class AddressSpace
     internal ulong PeekWord(VirtualAddress address)
     {
         ref var pte = ref PageTable.Find(address.Value / (ulong)PageSize);
-        if (Unsafe.IsNullRef(ref pte) || !pte.Present) return 0;
+        if (Unsafe.IsNullRef(ref pte) || !pte.Present) return 0; // zero-page mappings read 0 too
         return Memory.ReadWord(pte.FrameNumber, address.Offset(PageSize) / 8);
     }
 

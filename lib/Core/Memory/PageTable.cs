@@ -24,6 +24,15 @@ public enum PteFlags : byte
     Dirty = 16,
     /// <summary>The page was read or written through this entry.</summary>
     Accessed = 32,
+    /// <summary>
+    /// Maps the shared, read-only zero page (after a read of an untouched anonymous page, with
+    /// <c>MachineOptions.ZeroPage</c>): reads see zeros without a fault, a write faults and gets a fresh zeroed
+    /// frame. In Linux this is a present PTE pointing at the zero pfn; the simulator keeps
+    /// <see cref="Present"/> clear on it because Present here means "maps a normal page", and everything that
+    /// counts normal pages (Rss, Pss, smaps, frame map counts, fork's copying) must skip the zero page, as
+    /// Linux's vm_normal_page does.
+    /// </summary>
+    ZeroPage = 64,
 }
 
 /// <summary>One page-table entry: a frame number and its bits (8 bytes, stored in arrays).</summary>
@@ -33,6 +42,7 @@ internal struct Pte
     public PteFlags Flags;
 
     public readonly bool Present => (Flags & PteFlags.Present) != 0;
+    public readonly bool ZeroPage => (Flags & PteFlags.ZeroPage) != 0;
     public readonly FrameNumber FrameNumber => new(Frame);
 }
 

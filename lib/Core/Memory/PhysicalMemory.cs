@@ -21,18 +21,25 @@ public sealed class PhysicalMemory
     private readonly Frame[] _frames;
     private readonly int[] _free;  // stack of free frame numbers; the top is handed out next
     private int _freeCount;
+    private readonly int _totalFrames;
     private readonly Dictionary<int, PageContent> _contents = []; // frames with more than one written word
     private readonly Dictionary<(string File, long Page), int> _pageCache = [];
     private readonly Dictionary<int, (string File, long Page)> _pageCacheOwner = [];
 
-    /// <summary>Creates <paramref name="frames"/> free frames of <paramref name="pageSize"/> bytes.</summary>
-    public PhysicalMemory(int frames, int pageSize)
+    /// <summary>
+    /// Creates <paramref name="frames"/> free frames of <paramref name="pageSize"/> bytes. With
+    /// <paramref name="zeroPage"/>, one more frame outside the free list and outside <see cref="TotalFrames"/>
+    /// is the shared zero page (Linux's empty_zero_page: reserved at boot, not part of usable memory).
+    /// </summary>
+    public PhysicalMemory(int frames, int pageSize, bool zeroPage = false)
     {
         if (frames < 1) throw new ArgumentOutOfRangeException(nameof(frames), frames, "a machine needs at least 1 frame");
         if (pageSize < 64 || !int.IsPow2(pageSize) || pageSize > 65536)
             throw new ArgumentOutOfRangeException(nameof(pageSize), pageSize, "the page size must be a power of two from 64 to 65536 bytes");
         PageSize = pageSize;
-        _frames = new Frame[frames];
+        _frames = new Frame[zeroPage ? frames + 1 : frames];
+        _totalFrames = frames;
+        if (zeroPage) ZeroFrame = new FrameNumber(frames); // never allocated, never written: reads give zeros
         _free = new int[frames];
         for (int i = 0; i < frames; i++) _free[i] = frames - 1 - i; // frame 0 is handed out first
         _freeCount = frames;
@@ -43,11 +50,18 @@ public sealed class PhysicalMemory
     /// <summary>Number of 8-byte words per page.</summary>
     internal int PageWords => PageSize / 8;
     /// <summary>All frames of the machine.</summary>
-    public int TotalFrames => _frames.Length;
+    public int TotalFrames => _totalFrames;
+
+    /// <summary>
+    /// The shared zero page, when the machine has one (<c>MachineOptions.ZeroPage</c>): read faults on
+    /// untouched anonymous pages map it read-only. Like Linux's zero page it is not a normal page: it has no
+    /// map count, is never freed, and is counted in no Rss, Pss or smaps column and in no frame total.
+    /// </summary>
+    public FrameNumber? ZeroFrame { get; }
     /// <summary>Frames on the free list.</summary>
     public int FreeFrames => _freeCount;
     /// <summary>Frames mapped by at least one page-table entry.</summary>
-    public int UsedFrames => _frames.Length - _freeCount;
+    public int UsedFrames => _totalFrames - _freeCount;
 
     /// <summary>How many page-table entries map this frame (Linux's mapcount).</summary>
     public int MapCount(FrameNumber frame) => At(frame).MapCount;
@@ -83,7 +97,7 @@ public sealed class PhysicalMemory
     internal void Map(FrameNumber frame)
     {
         ref var f = ref _frames[frame.Value];
-        if ((f.Flags & FrameFlags.Allocated) == 0) throw new CourseKit.Kernel.KernelBugException($"mapping free {frame}");
+        if ((f.Flags & FrameFlags.Allocated) == 0) throw new CourseKit.Kernel.KernelBugException($"mapping free {frame}{(frame == ZeroFrame ? " (the zero page has no map count)" : "")}");
         f.MapCount++;
     }
 
@@ -134,6 +148,7 @@ public sealed class PhysicalMemory
     /// <summary>Writes an 8-byte word; the common single-word page stays inline (no allocation).</summary>
     internal void WriteWord(FrameNumber frame, int wordIndex, ulong value)
     {
+        if (frame == ZeroFrame) throw new CourseKit.Kernel.KernelBugException("a write reached the shared zero page (it must fault first)");
         ref var f = ref _frames[frame.Value];
         f.Flags |= FrameFlags.Dirty;
         bool hasContent = (f.Flags & FrameFlags.Content) != 0;

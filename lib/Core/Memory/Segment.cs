@@ -61,7 +61,10 @@ public sealed record Segment(SegmentKind Kind, VirtualAddress Start, VirtualAddr
 /// <summary>The kinds of page fault the kernel handles (and the two that kill: SIGSEGV).</summary>
 public enum FaultKind
 {
-    /// <summary>First touch of an anonymous page: a zero-filled frame is allocated.</summary>
+    /// <summary>
+    /// A fresh zero-filled frame is allocated for an anonymous page: on its first touch, or (with the zero
+    /// page) on the first write after reads had mapped the shared zero page.
+    /// </summary>
     DemandZero,
     /// <summary>First touch of a file page (code): mapped from the page cache, read in if not cached yet.</summary>
     PageCache,
@@ -73,6 +76,11 @@ public enum FaultKind
     Protection,
     /// <summary>Access outside every segment: SIGSEGV (SEGV_MAPERR).</summary>
     Unmapped,
+    /// <summary>
+    /// First touch of an anonymous private page is a read (with <c>MachineOptions.ZeroPage</c>, as stock
+    /// Linux): the shared zero page is mapped read-only, no frame is allocated and Rss does not grow.
+    /// </summary>
+    ZeroPageRead,
 }
 
 /// <summary>
@@ -99,20 +107,22 @@ public sealed class FaultCounters
     public long Protection => this[FaultKind.Protection];
     /// <summary>Faults outside every segment (SIGSEGV).</summary>
     public long Unmapped => this[FaultKind.Unmapped];
+    /// <summary>Read faults that mapped the shared zero page.</summary>
+    public long ZeroPageRead => this[FaultKind.ZeroPageRead];
     /// <summary>Faults the kernel resolved (what Linux counts as minor faults).</summary>
-    public long Minor => DemandZero + PageCache + CowCopy + CowReuse;
+    public long Minor => DemandZero + PageCache + CowCopy + CowReuse + ZeroPageRead;
 
     internal void Count(FaultKind kind) => _counts[(int)kind]++;
 
     /// <summary>An immutable copy of the counts.</summary>
-    public FaultCountsSnapshot Snapshot() => new(DemandZero, PageCache, CowCopy, CowReuse, Protection, Unmapped);
+    public FaultCountsSnapshot Snapshot() => new(DemandZero, PageCache, CowCopy, CowReuse, Protection, Unmapped, ZeroPageRead);
 }
 
 /// <summary>Fault counts at one moment.</summary>
-public readonly record struct FaultCountsSnapshot(long DemandZero, long PageCache, long CowCopy, long CowReuse, long Protection, long Unmapped)
+public readonly record struct FaultCountsSnapshot(long DemandZero, long PageCache, long CowCopy, long CowReuse, long Protection, long Unmapped, long ZeroPageRead = 0)
 {
     /// <summary>Faults the kernel resolved (Linux's minor faults).</summary>
-    public long Minor => DemandZero + PageCache + CowCopy + CowReuse;
+    public long Minor => DemandZero + PageCache + CowCopy + CowReuse + ZeroPageRead;
 }
 
 /// <summary>

@@ -63,8 +63,8 @@ public sealed record Reparented(long Time, Pid Pid, Pid OldParent, Pid NewParent
 /// <param name="Address">The faulting address.</param>
 /// <param name="Kind">What the kernel did.</param>
 /// <param name="Write">True for a write access.</param>
-/// <param name="OldFrame">The frame mapped before (copy-on-write faults).</param>
-/// <param name="NewFrame">The frame mapped after.</param>
+/// <param name="OldFrame">The frame mapped before (copy-on-write faults; the zero page before the first write to it).</param>
+/// <param name="NewFrame">The frame mapped after (the zero page for a <see cref="FaultKind.ZeroPageRead"/>).</param>
 public sealed record PageFault(long Time, Pid Pid, VirtualAddress Address, FaultKind Kind, bool Write, FrameNumber? OldFrame, FrameNumber? NewFrame)
     : KernelEvent(Time, Pid);
 
