@@ -236,18 +236,7 @@ public sealed partial class FileSystem
         return null;
     }
 
-    private SysResult<T> Finish<T>(Pid caller, SysResult<T> result)
-    {
-        string text = result.Outcome switch
-        {
-            SysOutcome.Ok => result.OkText,
-            SysOutcome.Failed => $"-1 {result.Errno} ({result.Errno.Describe()})",
-            SysOutcome.Blocked => "? <blocked>",
-            _ => $"? +++ killed by {result.KilledBy} +++",
-        };
-        Machine.Record(new SyscallEvent(Machine.Clock, caller, result.Call, result.Args, text, result.IsFailed ? result.Errno : null));
-        return result;
-    }
+    private SysResult<T> Finish<T>(Pid caller, SysResult<T> result) => Machine.Finish(caller, result);
 
     private SysResult<T> Failed<T>(string call, string args, Pid caller, Errno errno, string reason) =>
         Finish(caller, SysResult<T>.Fail(call, args, errno, $"{call}() by {caller} failed: {errno} ({reason})"));

@@ -169,8 +169,8 @@ public sealed partial class Machine
         return null;
     }
 
-    /// <summary>End of every system call: records it as a strace-like event and returns the result.</summary>
-    private SysResult<T> Finish<T>(Pid caller, SysResult<T> result)
+    /// <summary>End of every system call (the file layer's too): records it as a strace-like event and returns the result.</summary>
+    internal SysResult<T> Finish<T>(Pid caller, SysResult<T> result)
     {
         string text = result.Outcome switch
         {
