@@ -155,7 +155,7 @@ public sealed partial class Machine
             space.Users++;
             return space;
         }
-        var copy = space.CopyForFork(Options.CopyOnWrite);
+        var copy = space.CopyForFork(Options.CopyOnWrite, Options.OnDemandFork);
         copy.Id = _nextSpaceId++;
         return copy;
     }

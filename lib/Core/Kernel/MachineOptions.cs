@@ -17,6 +17,16 @@ public sealed record MachineOptions
     /// <summary>True: fork shares pages copy-on-write. False: fork copies every resident private page at once (pre-COW Unix).</summary>
     public bool CopyOnWrite { get; init; } = true;
     /// <summary>
+    /// False (Linux): fork copies the parent's page tables, entry by entry, and bumps the map count of every
+    /// resident page, so fork costs time in proportion to the process's size. True: on-demand fork
+    /// (On-Demand-Fork, Zhao et al., EuroSys 2021): the child's page table points at the parent's last-level
+    /// tables, shared copy-on-write themselves, so fork costs time in proportion to the number of tables
+    /// (one per 512 pages); the first change to a shared table copies it. Every count a process or a view
+    /// shows (faults, Rss, Pss, smaps, map counts, free frames) is the same either way. Needs
+    /// <see cref="CopyOnWrite"/>.
+    /// </summary>
+    public bool OnDemandFork { get; init; }
+    /// <summary>
     /// True (stock Linux): a read of an untouched anonymous private page maps the one shared, read-only zero
     /// page (no frame allocated, Rss unchanged); the first write then allocates a zeroed frame. False: every
     /// first touch allocates a frame, as Linux with the zero page disabled (and the simulator before).
@@ -43,6 +53,7 @@ public sealed record MachineOptions
         Check(MaxProcessesPerUser >= 1, nameof(MaxProcessesPerUser), MaxProcessesPerUser, "at least 1");
         Check(UserId > 0, nameof(UserId), UserId, "a non-root user ID (> 0)");
         Check(ArgMax >= 64, nameof(ArgMax), ArgMax, "at least 64 bytes");
+        Check(!OnDemandFork || CopyOnWrite, nameof(OnDemandFork), OnDemandFork, "false when CopyOnWrite is false (on-demand fork shares page tables copy-on-write)");
     }
 
     private static void Check(bool ok, string name, object value, string allowed)

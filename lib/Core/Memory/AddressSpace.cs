@@ -36,7 +36,7 @@ public sealed class AddressSpace
     {
         Memory = memory;
         Layout = layout;
-        PageTable = new PageTable();
+        PageTable = new PageTable(memory);
     }
 
     internal PhysicalMemory Memory { get; }
@@ -135,6 +135,12 @@ public sealed class AddressSpace
         var need = write ? Protection.Write : Protection.Read;
         if ((segment.Protection & need) == 0) return Segv(FaultKind.Protection, faults, out fault, AccessOutcome.SegvProtection);
 
+        ref readonly var current = ref PageTable.Find(vpn);
+        if (!write && !Unsafe.IsNullRef(in current) && (current.Flags & PteFlags.Accessed) != 0 && (current.Present || current.ZeroPage))
+        {
+            frame = current.Frame; // a read that changes nothing: it may go through a leaf other tables share
+            return AccessOutcome.Ok;
+        }
         ref var pte = ref PageTable.Walk(vpn);
         if (pte.ZeroPage && !write)
         {
@@ -152,7 +158,7 @@ public sealed class AddressSpace
         if (outcome == AccessOutcome.Ok && write && (pte.Flags & PteFlags.Writable) == 0)
             outcome = ResolveWriteFault(ref pte, segment, faults, out fault);
         if (outcome != AccessOutcome.Ok) return outcome;
-        if (write && !segment.Shared && Memory.MapCount(pte.FrameNumber) > 1)
+        if (write && !segment.Shared && Memory.LeafMapCount(pte.FrameNumber) > 1)
             throw new CourseKit.Kernel.KernelBugException($"a write through a private entry to {pte.FrameNumber}, which {Memory.MapCount(pte.FrameNumber)} entries map");
         pte.Flags |= write ? PteFlags.Accessed | PteFlags.Dirty : PteFlags.Accessed;
         frame = pte.Frame;
@@ -226,7 +232,7 @@ public sealed class AddressSpace
         if ((pte.Flags & PteFlags.CopyOnWrite) == 0 || (segment.Protection & Protection.Write) == 0)
             throw new CourseKit.Kernel.KernelBugException($"write fault on a read-only page that is not copy-on-write ({pte.Flags}) in {segment}");
         var old = pte.FrameNumber;
-        if (Memory.MapCount(old) == 1)
+        if (Memory.LeafMapCount(old) == 1) // the writer's leaf is its own (Walk saw to it): 1 means no other entry
         {
             pte.Flags = (pte.Flags | PteFlags.Writable) & ~PteFlags.CopyOnWrite;
             faults.Count(FaultKind.CowReuse);
@@ -283,31 +289,55 @@ public sealed class AddressSpace
     /// Zero-page mappings are copied as entries and stay zero-page mappings in both (no map count, no copy).
     /// Private writable pages are, with <paramref name="copyOnWrite"/>, shared read-only and marked
     /// copy-on-write in both tables; without it, copied into new frames at once (the caller checked that
-    /// enough frames are free: <see cref="PagesToCopyEagerly"/>).
+    /// enough frames are free: <see cref="PagesToCopyEagerly"/>). With <paramref name="onDemand"/> (which needs
+    /// copy-on-write) the child's table points at the parent's very leaves instead: no entry is copied or
+    /// marked and no map count changes now; the first change to a leaf copies it (see <see cref="PageTable.Walk"/>).
     /// </summary>
-    internal AddressSpace CopyForFork(bool copyOnWrite)
+    internal AddressSpace CopyForFork(bool copyOnWrite, bool onDemand = false)
     {
+        if (onDemand && !copyOnWrite) throw new ArgumentException("on-demand fork shares page tables copy-on-write: it needs copy-on-write", nameof(onDemand));
         var child = new AddressSpace(Memory, Layout) { HeapStart = HeapStart, Break = Break };
         child._segments.AddRange(_segments);
-        foreach (var segment in _segments)
+        if (onDemand)
         {
-            if (!segment.IsPrivateWritable) ShareFrames(segment);
-            else if (copyOnWrite) ShareCopyOnWrite(segment);
+            foreach (var segment in _segments.Where(s => s.IsPrivateWritable)) PageTable.MarkCopyOnWriteLater(FirstPage(segment), EndPage(segment));
+            child.PageTable = PageTable.ShareLeaves();
         }
-        child.PageTable = PageTable.CloneEntries(); // after marking: both tables now say read-only + COW
+        else
+        {
+            long mapped = 0;
+            foreach (var segment in _segments)
+            {
+                if (!segment.IsPrivateWritable) mapped += ShareFrames(segment);
+                else if (copyOnWrite) mapped += ShareCopyOnWrite(segment);
+            }
+            Memory.CountWork(new PageTableWork(0, 0, 0, mapped));
+            child.PageTable = PageTable.CloneEntries(); // after marking: both tables now say read-only + COW
+        }
         child.UserSpace = UserSpace?.CopyForFork();
         if (!copyOnWrite)
             foreach (var segment in _segments.Where(s => s.IsPrivateWritable)) CopyFrames(segment, child);
         return child;
     }
 
-    private void ShareFrames(Segment segment) =>
+    private long ShareFrames(Segment segment)
+    {
+        long mapped = 0;
         PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
         {
-            for (int i = from; i < to; i++) if (leaf[i].Present) Memory.Map(leaf[i].FrameNumber);
-        });
+            for (int i = from; i < to; i++)
+            {
+                if (!leaf[i].Present) continue;
+                Memory.Map(leaf[i].FrameNumber);
+                mapped++;
+            }
+        }, change: true);
+        return mapped;
+    }
 
-    private void ShareCopyOnWrite(Segment segment) =>
+    private long ShareCopyOnWrite(Segment segment)
+    {
+        long mapped = 0;
         PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
         {
             for (int i = from; i < to; i++)
@@ -315,8 +345,11 @@ public sealed class AddressSpace
                 if (!leaf[i].Present) continue;
                 leaf[i].Flags = (leaf[i].Flags & ~PteFlags.Writable) | PteFlags.CopyOnWrite;
                 Memory.Map(leaf[i].FrameNumber);
+                mapped++;
             }
-        });
+        }, change: true);
+        return mapped;
+    }
 
     private void CopyFrames(Segment segment, AddressSpace child) =>
         PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, leafBase) =>
@@ -395,11 +428,15 @@ public sealed class AddressSpace
                 leaf[i] = default;
                 PageTable.PresentCount--;
             }
-        });
+        }, change: true);
 
-    /// <summary>Tears the space down (exit_mmap): every frame is unmapped, freed if this was its last mapping.</summary>
+    /// <summary>
+    /// Tears the space down (exit_mmap): every frame is unmapped, freed if this was its last mapping. Leaves
+    /// other tables still share (on-demand fork) are just let go: their frames stay mapped through them.
+    /// </summary>
     internal void Release()
     {
+        PageTable.DropSharedLeaves();
         foreach (var segment in _segments) UnmapPages(FirstPage(segment), EndPage(segment));
         if (PageTable.PresentCount != 0) throw new CourseKit.Kernel.KernelBugException($"{PageTable.PresentCount} pages mapped outside every segment");
         PageTable.Clear();
@@ -412,8 +449,8 @@ public sealed class AddressSpace
     /// <summary>The word at <paramref name="address"/> as it is now, without faulting anything in (0 when not resident).</summary>
     internal ulong PeekWord(VirtualAddress address)
     {
-        ref var pte = ref PageTable.Find(address.Value / (ulong)PageSize);
-        if (Unsafe.IsNullRef(ref pte) || !pte.Present) return 0; // zero-page mappings read 0 too
+        ref readonly var pte = ref PageTable.Find(address.Value / (ulong)PageSize);
+        if (Unsafe.IsNullRef(in pte) || !pte.Present) return 0; // zero-page mappings read 0 too
         return Memory.ReadWord(pte.FrameNumber, address.Offset(PageSize) / 8);
     }
 
@@ -437,13 +474,14 @@ public sealed class AddressSpace
         int pageSize = PageSize;
         foreach (var (leaf, from, to, leafBase) in PageTable.Slices(FirstPage(segment), EndPage(segment)))
         {
+            var entries = leaf.Entries;
             for (int i = from; i < to; i++)
             {
-                ref var pte = ref leaf[i];
+                ref readonly var pte = ref entries[i];
                 if (!pte.Present) continue;
                 int mapCount = Memory.MapCount(pte.FrameNumber);
                 sum.Add(pageSize, mapCount, (pte.Flags & PteFlags.Dirty) != 0 || Memory.IsDirty(pte.FrameNumber));
-                pages?.Add(new Tracing.PageSnapshot(new PageNumber(leafBase + (ulong)i), pte.FrameNumber, pte.Flags, mapCount));
+                pages?.Add(new Tracing.PageSnapshot(new PageNumber(leafBase + (ulong)i), pte.FrameNumber, leaf.FlagsAt(i), mapCount));
             }
         }
         return sum;

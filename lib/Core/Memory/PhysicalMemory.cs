@@ -63,8 +63,68 @@ public sealed class PhysicalMemory
     /// <summary>Frames mapped by at least one page-table entry.</summary>
     public int UsedFrames => _totalFrames - _freeCount;
 
-    /// <summary>How many page-table entries map this frame (Linux's mapcount).</summary>
-    public int MapCount(FrameNumber frame) => At(frame).MapCount;
+    /// <summary>
+    /// How many page-table entries map this frame (Linux's mapcount). An entry in a leaf that several page
+    /// tables share (on-demand fork) counts once per table, exactly as if each table had its own copy.
+    /// </summary>
+    public int MapCount(FrameNumber frame) => At(frame).MapCount + MappingsThroughSharedLeaves(frame);
+
+    /// <summary>
+    /// The stored count: page-table pages (leaves) with an entry for the frame, each counted once however
+    /// many tables share it. Equal to <see cref="MapCount"/> when no leaf is shared. A write fault may reuse
+    /// the frame when this is 1 and the writer's leaf is its own.
+    /// </summary>
+    internal int LeafMapCount(FrameNumber frame) => At(frame).MapCount;
+
+    // ----- leaves shared by on-demand fork -----
+
+    private readonly HashSet<PageTableLeaf> _sharedLeaves = [];
+    private Dictionary<int, int>? _sharedMappings; // frame -> mappings beyond the first through shared leaves
+    private PageTableWork _pageTableWork;
+
+    /// <summary>What copying and sharing page tables has cost so far (see <see cref="CourseKit.Memory.PageTableWork"/>).</summary>
+    public PageTableWork PageTableWork => _pageTableWork;
+
+    internal void CountWork(PageTableWork work) => _pageTableWork += work;
+
+    /// <summary>One more page table points at <paramref name="leaf"/>.</summary>
+    internal void LeafShared(PageTableLeaf leaf)
+    {
+        if (++leaf.Sharers == 2) _sharedLeaves.Add(leaf);
+        _sharedMappings = null;
+    }
+
+    /// <summary>One page table fewer points at <paramref name="leaf"/> (it copied the leaf or let it go).</summary>
+    internal void LeafUnshared(PageTableLeaf leaf)
+    {
+        if (leaf.Sharers <= 1) throw new CourseKit.Kernel.KernelBugException("unsharing a page-table leaf that only one table uses");
+        if (--leaf.Sharers == 1) _sharedLeaves.Remove(leaf);
+        _sharedMappings = null;
+    }
+
+    /// <summary>
+    /// The mappings a shared leaf adds beyond the one the stored count has: (sharers - 1) per present entry.
+    /// Worked out when first asked after a change (views and smaps ask; fork and faults never do), so fork
+    /// stays O(leaves) while every count reads as after a classic fork.
+    /// </summary>
+    private int MappingsThroughSharedLeaves(FrameNumber frame)
+    {
+        if (_sharedLeaves.Count == 0) return 0;
+        if (_sharedMappings is null)
+        {
+            var extra = new Dictionary<int, int>();
+            foreach (var leaf in _sharedLeaves)
+            {
+                foreach (ref readonly var pte in leaf.Entries.AsSpan())
+                {
+                    if (!pte.Present) continue;
+                    extra[pte.Frame] = extra.GetValueOrDefault(pte.Frame) + leaf.Sharers - 1;
+                }
+            }
+            _sharedMappings = extra;
+        }
+        return _sharedMappings.GetValueOrDefault(frame.Value);
+    }
     /// <summary>True once the frame's content was written (smaps' *_Dirty columns).</summary>
     public bool IsDirty(FrameNumber frame) => (At(frame).Flags & FrameFlags.Dirty) != 0;
     /// <summary>True when the frame is in use.</summary>
@@ -218,7 +278,7 @@ public sealed class PhysicalMemory
             ref var f = ref _frames[i];
             if ((f.Flags & FrameFlags.Allocated) == 0) continue;
             var key = PageCacheKey(new FrameNumber(i));
-            used.Add(new FrameSnapshot(new FrameNumber(i), f.MapCount, (f.Flags & FrameFlags.Dirty) != 0,
+            used.Add(new FrameSnapshot(new FrameNumber(i), MapCount(new FrameNumber(i)), (f.Flags & FrameFlags.Dirty) != 0,
                 key is { } k ? $"{k.File} page {k.Page}" : null));
         }
         return new FrameTableSnapshot(TotalFrames, FreeFrames, PageSize, new ValueList<FrameSnapshot>(used.ToImmutable()));
