@@ -49,6 +49,14 @@ internal static class Report
             Real(realReaped, "real fork, _exit, waitpid"), null));
         rows.Add(Compare("Simulated vfork of 262,144 resident pages vs real vfork of 1 GiB", Benchmark(m, "Vfork"), realVfork,
             Real(realVfork, "real vfork() until the child's _exit lets it return"), null));
+        var onDemand = Benchmark(m, "OnDemandFork");
+        rows.Add(Compare("Stretch: simulated on-demand fork (shared page tables) of 262,144 pages vs real fork of 1 GiB", onDemand, realFork,
+            Real(realFork, "real fork() of 1 GiB until it returns"), null));
+        if (onDemand?.ResultStatistics?.Median is { } small && Benchmark(m, "OnDemandForkMillion")?.ResultStatistics?.Median is { } large)
+            rows.Add(new TargetRow("Stretch: on-demand fork of 1,048,576 pages vs of 262,144 pages (4× the memory, 2,048 vs 512 page-table pages)",
+                $"{Time(large)} vs {Time(small)}", "", $"{(large / small).ToString("0.00", Inv)}×", "", null));
+        rows.Add(Compare("On-demand fork + one write in the child + exit + wait vs real fork + exit + wait (1 GiB)", Benchmark(m, "OnDemandForkWriteExitWait"), realReaped,
+            Real(realReaped, "real fork, _exit, waitpid"), null));
 
         var copy = Benchmark(m, "CowCopy");
         rows.Add(Rate("Copy-on-write write faults per second (copy)", copy, 5_000_000));

@@ -21,11 +21,12 @@ internal static class Workload
     /// <summary>
     /// Boots a machine with room for <paramref name="pages"/> resident pages plus <paramref name="spareFrames"/>
     /// (for copies), starts /bin/sh and writes one word to each page of a fresh mmap region, so every page is
-    /// resident. Memory events are off: a benchmark measures the simulation, not the event log.
+    /// resident. Memory events are off: a benchmark measures the simulation, not the event log. With
+    /// <paramref name="onDemandFork"/> the machine shares page tables at fork (MachineOptions.OnDemandFork).
     /// </summary>
-    public static Resident ResidentProcess(int pages, int spareFrames = 0)
+    public static Resident ResidentProcess(int pages, int spareFrames = 0, bool onDemandFork = false)
     {
-        var machine = Machine.Boot(Options(pages + spareFrames + 64));
+        var machine = Machine.Boot(Options(pages + spareFrames + 64) with { OnDemandFork = onDemandFork });
         var pid = machine.Start("/bin/sh");
         var start = machine.Mmap(pid, (long)pages * PageSize, Protection.ReadWrite).Value;
         for (long i = 0; i < pages; i++) machine.WriteWord(pid, start + i * PageSize, (ulong)i).ThrowIfNotOk();

@@ -58,6 +58,8 @@ public class OnDemandForkTests
             Assert.True(classic.Snapshot() == after, $"{where}: the machines' snapshots differ");
             Assert.Equal(classic.Events.Select(e => e.ToString()), onDemand.Events.Select(e => e.ToString()));
             KernelInvariants.CheckAfterStep(onDemand, before, after, start);
+            foreach (var process in onDemand.Processes.Where(p => p.AddressSpace is not null))
+                Assert.True(process.AddressSpace!.ResidentPages == after[process.Pid]!.Memory!.Pages.Count, $"{where}: {process.Pid}'s resident count");
             if (actual.Write is { } w && actual.Result.IsOk) KernelInvariants.CheckVisibility(onDemand, w.Writer, w.Address, w.Value);
             before = after;
         }

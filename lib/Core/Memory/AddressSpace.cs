@@ -215,7 +215,7 @@ public sealed class AddressSpace
         pte.Frame = frame.Value;
         pte.Flags = PteFlags.Present | PteFlags.User
             | (segment.File is null && (segment.Protection & Protection.Write) != 0 ? PteFlags.Writable : 0);
-        PageTable.PresentCount++;
+        PageTable.EntryMapped(vpn);
         faults.Count(kind);
         fault = new FaultInfo(kind, oldFrame, frame.Value);
         return AccessOutcome.Ok;
@@ -278,7 +278,7 @@ public sealed class AddressSpace
             if (!segment.IsPrivateWritable) continue;
             PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
             {
-                for (int i = from; i < to; i++) if (leaf[i].Present) pages++;
+                for (int i = from; i < to; i++) if (leaf.Entries[i].Present) pages++;
             });
         }
         return pages;
@@ -325,10 +325,11 @@ public sealed class AddressSpace
         long mapped = 0;
         PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
         {
+            var entries = leaf.Entries;
             for (int i = from; i < to; i++)
             {
-                if (!leaf[i].Present) continue;
-                Memory.Map(leaf[i].FrameNumber);
+                if (!entries[i].Present) continue;
+                Memory.Map(entries[i].FrameNumber);
                 mapped++;
             }
         }, change: true);
@@ -340,11 +341,12 @@ public sealed class AddressSpace
         long mapped = 0;
         PageTable.ForEachSlice(FirstPage(segment), EndPage(segment), (leaf, from, to, _) =>
         {
+            var entries = leaf.Entries;
             for (int i = from; i < to; i++)
             {
-                if (!leaf[i].Present) continue;
-                leaf[i].Flags = (leaf[i].Flags & ~PteFlags.Writable) | PteFlags.CopyOnWrite;
-                Memory.Map(leaf[i].FrameNumber);
+                if (!entries[i].Present) continue;
+                entries[i].Flags = (entries[i].Flags & ~PteFlags.Writable) | PteFlags.CopyOnWrite;
+                Memory.Map(entries[i].FrameNumber);
                 mapped++;
             }
         }, change: true);
@@ -357,10 +359,10 @@ public sealed class AddressSpace
             var childLeaf = child.PageTable.LeafOf(leafBase);
             for (int i = from; i < to; i++)
             {
-                if (!leaf[i].Present) continue;
+                if (!leaf.Entries[i].Present) continue;
                 if (!Memory.TryAllocate(out var copy))
                     throw new CourseKit.Kernel.KernelBugException("eager fork ran out of frames after checking they were free");
-                Memory.CopyContent(leaf[i].FrameNumber, copy);
+                Memory.CopyContent(leaf.Entries[i].FrameNumber, copy);
                 Memory.Map(copy);
                 childLeaf[i].Frame = copy.Value;
             }
@@ -420,13 +422,14 @@ public sealed class AddressSpace
     private void UnmapPages(ulong first, ulong end) =>
         PageTable.ForEachSlice(first, end, (leaf, from, to, _) =>
         {
+            var entries = leaf.Entries;
             for (int i = from; i < to; i++)
             {
-                if (leaf[i].ZeroPage) leaf[i] = default; // the zero page has no map count to drop
-                if (!leaf[i].Present) continue;
-                Memory.Unmap(leaf[i].FrameNumber);
-                leaf[i] = default;
-                PageTable.PresentCount--;
+                if (entries[i].ZeroPage) entries[i] = default; // the zero page has no map count to drop
+                if (!entries[i].Present) continue;
+                Memory.Unmap(entries[i].FrameNumber);
+                entries[i] = default;
+                PageTable.EntryUnmapped(leaf);
             }
         }, change: true);
 

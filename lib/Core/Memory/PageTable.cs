@@ -63,6 +63,9 @@ internal sealed class PageTableLeaf(Pte[] entries)
     /// <summary>Page tables that point at this leaf: 1 normally, more after on-demand forks.</summary>
     public int Sharers = 1;
 
+    /// <summary>Present entries (Rss pages this leaf holds for each table pointing at it).</summary>
+    public int Present;
+
     /// <summary>
     /// Bit i set: entry i was present in a private writable mapping when an on-demand fork shared this leaf,
     /// so it is copy-on-write (read-only) although its bits do not say so yet. Null when nothing is pending.
@@ -92,13 +95,8 @@ internal sealed class PageTableLeaf(Pte[] entries)
         PendingCow = null;
     }
 
-    /// <summary>Present entries (Rss pages this leaf holds for each table pointing at it).</summary>
-    public int CountPresent()
-    {
-        int n = 0;
-        foreach (ref readonly var pte in Entries.AsSpan()) if (pte.Present) n++;
-        return n;
-    }
+    /// <summary>A copy of the entries and the count (not the sharing: the copy belongs to one table).</summary>
+    public PageTableLeaf Copy() => new((Pte[])Entries.Clone()) { Present = Present };
 }
 
 /// <summary>
@@ -190,18 +188,30 @@ public sealed class PageTable
         }
         leaf.ApplyPendingCow(); // the marks hold for every sharer: apply them before any copy
         if (leaf.Sharers == 1) return leaf;
-        var copy = new PageTableLeaf((Pte[])leaf.Entries.Clone());
-        int present = 0;
+        var copy = leaf.Copy();
         foreach (ref readonly var pte in copy.Entries.AsSpan())
         {
-            if (!pte.Present) continue;
-            _memory.Map(pte.FrameNumber); // one more page-table page points at the frame
-            present++;
+            if (pte.Present) _memory.Map(pte.FrameNumber); // one more page-table page points at the frame
         }
         _memory.LeafUnshared(leaf);
-        _memory.CountWork(new PageTableWork(1, 0, present, present));
+        _memory.CountWork(new PageTableWork(1, 0, copy.Present, copy.Present));
         _leaves[key] = copy;
         return copy;
+    }
+
+    /// <summary>The entry for <paramref name="vpn"/> (reached by <see cref="Walk"/>) now maps a page: one more resident page.</summary>
+    internal void EntryMapped(ulong vpn)
+    {
+        var leaf = vpn >> LeafBits == _lastKey && _lastLeaf is not null ? _lastLeaf : _leaves[vpn >> LeafBits];
+        leaf.Present++;
+        PresentCount++;
+    }
+
+    /// <summary>An entry of <paramref name="leaf"/> (this table's own) stopped mapping a page.</summary>
+    internal void EntryUnmapped(PageTableLeaf leaf)
+    {
+        leaf.Present--;
+        PresentCount--;
     }
 
     /// <summary>The entry for <paramref name="vpn"/>, to read only, or a null reference when its leaf does not exist.</summary>
@@ -230,8 +240,8 @@ public sealed class PageTable
         foreach (var (key, leaf) in _leaves)
         {
             leaf.ApplyPendingCow();
-            var copy = new PageTableLeaf((Pte[])leaf.Entries.Clone());
-            present += copy.CountPresent();
+            var copy = leaf.Copy();
+            present += copy.Present;
             leaves.Add(key, copy);
         }
         _memory.CountWork(new PageTableWork(leaves.Count, 0, present, 0));
@@ -296,7 +306,7 @@ public sealed class PageTable
             ulong leafBase = key << LeafBits;
             int from = (int)(Math.Max(first, leafBase) - leafBase);
             int to = (int)(Math.Min(end, leafBase + LeafSize) - leafBase);
-            visit(leaf.Entries, from, to, leafBase);
+            visit(leaf, from, to, leafBase);
         }
         if (change) _lastLeaf = null;
     }
@@ -326,7 +336,7 @@ public sealed class PageTable
     {
         foreach (var (key, leaf) in _leaves.Where(l => l.Value.Sharers > 1).ToList())
         {
-            PresentCount -= leaf.CountPresent();
+            PresentCount -= leaf.Present;
             _memory.LeafUnshared(leaf);
             _leaves.Remove(key);
         }
@@ -343,5 +353,5 @@ public sealed class PageTable
         PresentCount = 0;
     }
 
-    internal delegate void SliceVisitor(Pte[] leaf, int from, int to, ulong leafBase);
+    internal delegate void SliceVisitor(PageTableLeaf leaf, int from, int to, ulong leafBase);
 }
