@@ -62,6 +62,17 @@ public class StraceImporterTests
     }
 
     [Fact]
+    public void A_real_trace_tree_prints_from_its_root_like_pstree()
+    {
+        var imported = Import("pipeline.trace");
+        var lines = imported.Tree.ToText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int bash = imported.Trace.Root.Tid;
+        Assert.StartsWith($"bash({bash})", lines[0]);
+        Assert.Equal(imported.Tree.Nodes.Count, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.StartsWith("  ", l));
+    }
+
+    [Fact]
     public void Unknown_calls_are_skipped_so_the_full_trace_gives_the_same_kinds_of_events()
     {
         static IEnumerable<string> Kinds(ImportedTrace t) => t.Events

@@ -70,7 +70,7 @@ public sealed class SnapshotViewTests
     }
 
     [Fact]
-    public void Tree_marks_orphans_from_the_event_log_and_zombies()
+    public void Tree_marks_orphans_from_the_snapshot_or_the_event_log_and_zombies()
     {
         var m = Machine.Boot(new MachineOptions { Frames = 256, InitReapsZombies = false });
         var shell = m.Start("/bin/sh");
@@ -80,6 +80,10 @@ public sealed class SnapshotViewTests
         var doc = Parse(Show.Tree(m.Snapshot(), m.Events).Html);
         var row = doc.QuerySelector($"tr.ck-proc[data-pid='{orphan.Value}']")!;
         Assert.Equal(middle.Value.ToString(), row.GetAttribute("data-reparented-from"));
+        Assert.Equal(middle, m.Snapshot()[orphan]!.ReparentedFrom);
+        var fromSnapshotAlone = Parse(Show.Tree(m.Snapshot()).Html).QuerySelector($"tr.ck-proc[data-pid='{orphan.Value}']")!;
+        Assert.Equal(middle.Value.ToString(), fromSnapshotAlone.GetAttribute("data-reparented-from"));
+        Assert.Null(m.Snapshot()[shell]!.ReparentedFrom);
         Assert.Equal("1", row.GetAttribute("data-ppid"));
         var zombie = doc.QuerySelector($"tr.ck-proc[data-pid='{middle.Value}']")!;
         Assert.Equal("zombie", zombie.GetAttribute("data-state"));

@@ -125,7 +125,8 @@ internal static class Adapt
     internal static string ThreadState(ThreadSnapshot t) =>
         t.State.ToString().ToLowerInvariant() + (t.State == SimThreadState.Blocked && t.BlockedOn is { } on ? $" ({on})" : "");
 
-    /// <summary>Depth-first from init, children in wait order; orphans marked from the snapshot or the log.</summary>
+    /// <summary>Depth-first from init, children in wait order; orphans marked from the snapshot (or, for snapshots
+    /// that do not know, such as imported traces, from the log's Reparented events).</summary>
     public static IReadOnlyList<TreeRow> Tree(MachineSnapshot machine, IEnumerable<KernelEvent>? events = null)
     {
         var byPid = machine.Processes.ToDictionary(p => p.Pid.Value);
@@ -136,7 +137,8 @@ internal static class Adapt
         void Walk(ProcessSnapshot p, int depth)
         {
             if (!seen.Add(p.Pid.Value)) return;
-            int? from = reparented.TryGetValue(p.Pid.Value, out var r) && r.New == p.PPid.Value ? r.Old : null;
+            int? from = p.ReparentedFrom?.Value
+                ?? (reparented.TryGetValue(p.Pid.Value, out var r) && r.New == p.PPid.Value ? r.Old : null);
             rows.Add(new TreeRow(p.Pid.Value, p.PPid.Value, Command(p), ProcessState(p), p.ExitStatus?.ToString(),
                 p.Threads.Count(t => t.State != SimThreadState.Exited), from, depth));
             foreach (var child in p.Children)

@@ -207,6 +207,7 @@ public sealed partial class Machine
     private void Reparent(Process child, Process oldParent, Process newParent)
     {
         child.Parent = newParent;
+        child.ReparentedFrom = oldParent.Pid;
         newParent.ChildList.Add(child);
         Record(new Reparented(Clock, child.Pid, oldParent.Pid, newParent.Pid));
         if (child.ExitStatus is not null) NotifyParent(child);

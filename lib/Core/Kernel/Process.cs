@@ -107,6 +107,8 @@ public sealed class Process
     public Process? Parent { get; internal set; }
     /// <summary>The parent's PID (0 for init).</summary>
     public Pid PPid => Parent?.Pid ?? Pid.Zero;
+    /// <summary>The parent whose death made this process an orphan (the latest one, if that happened twice); null if never reparented.</summary>
+    public Pid? ReparentedFrom { get; internal set; }
     /// <summary>Children in the order the kernel scans them in wait (oldest first; reparented ones at the end).</summary>
     public IReadOnlyList<Process> Children => ChildList;
     /// <summary>Set by prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here instead of init.</summary>

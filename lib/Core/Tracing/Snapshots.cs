@@ -51,6 +51,9 @@ public sealed record ProcessSnapshot(Pid Pid, Pid PPid, int Uid, string Command,
     /// <summary>The thread-group ID: the PID (Linux's getpid() returns the TGID).</summary>
     public Pid Tgid => Pid;
 
+    /// <summary>The parent whose death made it an orphan (then <see cref="PPid"/> is init or a subreaper); null if never reparented.</summary>
+    public Pid? ReparentedFrom { get; init; }
+
     /// <summary>smaps totals (zero for a zombie).</summary>
     public Smaps Smaps => Memory?.Smaps ?? default;
 
@@ -61,7 +64,10 @@ public sealed record ProcessSnapshot(Pid Pid, Pid PPid, int Uid, string Command,
         new ValueList<string>(p.Argv), p.State, p.ExitStatus,
         new ValueList<ThreadSnapshot>(p.Threads.Select(t => new ThreadSnapshot(t.Tid, t.State, t.BlockedOn, t.Context?.ProgramCounter))),
         p.AddressSpace is { } space ? AddressSpaceSnapshot.Of(space) : null,
-        p.Faults.Snapshot(), new ValueList<Pid>(p.Children.Select(c => c.Pid)), p.IsChildSubreaper, p.ExitSignal, p.Pgid);
+        p.Faults.Snapshot(), new ValueList<Pid>(p.Children.Select(c => c.Pid)), p.IsChildSubreaper, p.ExitSignal, p.Pgid)
+    {
+        ReparentedFrom = p.ReparentedFrom,
+    };
 
     /// <summary>"7 sh R" or "9 ls Z &lt;defunct&gt; exited with 0 (0x0000)".</summary>
     public override string ToString() =>
@@ -163,18 +169,23 @@ public sealed record ProcessTreeSnapshot(ValueList<ProcessTreeNode> Nodes)
     /// <summary>The children of <paramref name="pid"/>, in order.</summary>
     public IReadOnlyList<Pid> ChildrenOf(Pid pid) => (IReadOnlyList<Pid>?)this[pid]?.Children ?? [];
 
-    /// <summary>An indented tree like <c>pstree -p</c>: "init(1)" then "  sh(2)" and so on.</summary>
+    /// <summary>
+    /// An indented tree like <c>pstree -p</c>: "init(1)" then "  sh(2)" and so on. Every root is drawn (a process
+    /// whose parent is not in the tree: init on a simulated machine, the traced shell in an imported strace).
+    /// </summary>
     public string ToText()
     {
         var text = new StringBuilder();
+        var inTree = Nodes.Select(n => n.Pid).ToHashSet();
+        var drawn = new HashSet<Pid>();
         void Walk(Pid pid, int depth)
         {
-            if (this[pid] is not { } node) return;
+            if (this[pid] is not { } node || !drawn.Add(pid)) return;
             text.Append(' ', depth * 2).Append(node.Command).Append('(').Append(pid.Value).Append(')')
                 .Append(node.IsZombie ? " <defunct>" : "").Append('\n');
             foreach (var child in node.Children) Walk(child, depth + 1);
         }
-        Walk(Pid.Init, 0);
+        foreach (var root in Nodes.Where(n => !inTree.Contains(n.PPid) || n.PPid == n.Pid).OrderBy(n => n.Pid.Value)) Walk(root.Pid, 0);
         return text.ToString();
     }
 }
