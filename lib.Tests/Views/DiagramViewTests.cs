@@ -132,7 +132,10 @@ public sealed class DiagramViewTests
         Assert.Equal("640", doc.QuerySelector("tr[data-segment=heap] td[data-col=Pss]")!.TextContent);
         Assert.Equal("1,032", doc.QuerySelector("tr[data-segment=total] td[data-col=Rss]")!.TextContent);
         Assert.Equal("64", doc.QuerySelector(".ck-faults tr[data-kind=cow-copy] td:last-child")!.TextContent);
-        Assert.Contains("faults: demand-zero 4, cow-copy 64, cow-reuse 0, protection 1", SmapsView.Text(42, "sh", rows, total, new FaultCounts(4, 64, 0, 1)));
+        Assert.Contains("faults: demand-zero 4, zero-page 0, page-cache 0, cow-copy 64, cow-reuse 0, minor 68, protection 1, unmapped 0", SmapsView.Text(42, "sh", rows, total, new FaultCounts(4, 64, 0, 1)));
+        var all = Parse(SmapsView.Html(42, "sh", rows, total, new FaultCounts(4, 64, 2, 1, ZeroPageRead: 8, PageCache: 3, Unmapped: 5)));
+        string Count(string kind) => all.QuerySelector($".ck-faults tr[data-kind={kind}] td:last-child")!.TextContent;
+        Assert.Equal(("8", "3", "5", "81"), (Count("zero-page"), Count("page-cache"), Count("unmapped"), Count("minor")));
     }
 
     [Fact]

@@ -189,7 +189,7 @@ internal static class Adapt
 
     public static SmapsRow Row(string name, Smaps s) => new(name, s.Rss, s.Pss, s.SharedClean, s.SharedDirty, s.PrivateClean, s.PrivateDirty);
 
-    public static FaultCounts Faults(FaultCountsSnapshot f) => new(f.DemandZero, f.CowCopy, f.CowReuse, f.Protection);
+    public static FaultCounts Faults(FaultCountsSnapshot f) => new(f.DemandZero, f.CowCopy, f.CowReuse, f.Protection, f.ZeroPageRead, f.PageCache, f.Unmapped);
 
     public static EventRow Event(KernelEvent e) => e switch
     {

@@ -44,7 +44,12 @@ internal sealed record FrameRun(long FirstFrame, long Frames, int MapCount, bool
 internal sealed record SmapsRow(string Name, long Rss, long Pss, long SharedClean, long SharedDirty, long PrivateClean, long PrivateDirty);
 
 /// <summary>Fault counters by kind.</summary>
-internal sealed record FaultCounts(long DemandZero, long CowCopy, long CowReuse, long Protection);
+internal sealed record FaultCounts(long DemandZero, long CowCopy, long CowReuse, long Protection,
+    long ZeroPageRead = 0, long PageCache = 0, long Unmapped = 0)
+{
+    /// <summary>The faults the kernel resolved: what ps -o min_flt and getrusage's ru_minflt count.</summary>
+    public long Minor => DemandZero + ZeroPageRead + PageCache + CowCopy + CowReuse;
+}
 
 /// <summary>A row of the event log.</summary>
 internal sealed record EventRow(long Time, int Pid, string Kind, string Text);

@@ -232,10 +232,14 @@ internal static class SmapsView
 
     internal static IEnumerable<(string Name, string Kind, long Value)> FaultRows(FaultCounts f) =>
     [
-        ("demand-zero (first touch)", "demand-zero", f.DemandZero),
+        ("demand-zero (first write or touch: a fresh zeroed frame)", "demand-zero", f.DemandZero),
+        ("zero page (first read: the shared zero page, no frame)", "zero-page", f.ZeroPageRead),
+        ("page cache (code read from the executable's cached pages)", "page-cache", f.PageCache),
         ("copy-on-write copy", "cow-copy", f.CowCopy),
         ("copy-on-write reuse (last owner, no copy)", "cow-reuse", f.CowReuse),
-        ("protection (SIGSEGV)", "protection", f.Protection),
+        ("minor faults in all (ps -o min_flt)", "minor", f.Minor),
+        ("protection (SIGSEGV, SEGV_ACCERR)", "protection", f.Protection),
+        ("no mapping (SIGSEGV, SEGV_MAPERR)", "unmapped", f.Unmapped),
     ];
 
     public static string Text(int pid, string command, IReadOnlyList<SmapsRow> rows, SmapsRow total, FaultCounts faults)
