@@ -21,6 +21,31 @@ public class RealTraceViewTests
     }
 
     [Fact]
+    public void An_imported_trace_draws_itself_as_its_tree_and_its_events()
+    {
+        var imported = Pipeline();
+        string html = DisplayRegistry.Render(imported, DisplayRegistry.Html) ?? throw new InvalidOperationException("no view for ImportedTrace");
+        var doc = new HtmlParser().ParseDocument(html);
+        Assert.Equal("real trace", doc.QuerySelector(".ck-stack")!.GetAttribute("data-kind"));
+        Assert.Equal(imported.Tree.Nodes.Count, doc.QuerySelectorAll("tr.ck-proc").Length);
+        Assert.Contains("wait4", doc.Body!.TextContent);
+        var text = DisplayRegistry.Render(imported, DisplayRegistry.PlainText)!;
+        Assert.True(text.IndexOf("bash", StringComparison.Ordinal) is >= 0 and var tree && tree < text.IndexOf("wait4", StringComparison.Ordinal), text);
+    }
+
+    [Fact]
+    public void A_failed_import_draws_the_line_it_could_not_read_encoded()
+    {
+        var failed = StraceImporter.Import("123 <script>alert(1)</script>\n");
+        Assert.False(failed.IsOk);
+        string html = DisplayRegistry.Render(failed, DisplayRegistry.Html)!;
+        var doc = new HtmlParser().ParseDocument(html);
+        Assert.Empty(doc.QuerySelectorAll("script"));
+        Assert.Contains("line 1", doc.Body!.TextContent);
+        Assert.Contains("<script>", doc.Body!.TextContent);
+    }
+
+    [Fact]
     public void Event_view_lists_the_real_system_calls()
     {
         var imported = Pipeline();

@@ -27,7 +27,14 @@ internal static partial class Registrations
             s => s.Listing() is { } l ? ProgramView.Html(l, s.Output) : ProgramView.Html(s.Compilation), s => s.ToString());
         DisplayRegistry.Register<Programs.SchedulerSnapshot>(ProgramView.Html, s => s.ToString());
         DisplayRegistry.Register<Files.FilesSnapshot>(FilesView.Html, FilesView.Text);
+        DisplayRegistry.Register<Tracing.Strace.ImportedTrace>(t => Trace(t).Html, t => Trace(t).Text);
+        DisplayRegistry.Register<Tracing.Strace.StraceImportResult>(
+            r => r.Value is { } t ? Trace(t).Html : ResultHtml($"strace import failed: {r.Error}", ok: false),
+            r => r.Value is { } t ? Trace(t).Text : $"strace import failed: {r.Error}");
     }
+
+    /// <summary>A real trace: the tree of the processes it saw, then its events (as the simulator's are drawn).</summary>
+    private static View Trace(Tracing.Strace.ImportedTrace t) => View.Compose("real trace", Tree(t.Tree), Show.Events(t.Events));
 
     private static View Machine(MachineSnapshot m) => View.Compose("machine", Show.Tree(m), Show.Frames(m));
 
