@@ -169,6 +169,56 @@ public sealed class PlotTests
         Assert.Equal(new[] { 16 * 4096.0 / 1048576, 64 * 4096.0 / 1048576, 256 * 4096.0 / 1048576 },
             Named(chart, "vfork (borrows the parent's memory)")["x"]!.AsArray().Select(v => v!.GetValue<double>()));
     }
+
+    [Fact]
+    public void Fork_strategies_show_linux_fork_growing_per_page_and_on_demand_fork_per_2_MiB_on_log_axes()
+    {
+        int[] sizes = [512, 2048, 8192];
+        var chart = Plot.ForkStrategies(sizes);
+        Assert.Equal(3, Traces(chart).Count);
+        var linux = Ys(Named(chart, "Linux's fork (copies every entry, updates every map count)"));
+        var onDemand = Ys(Named(chart, "on-demand fork (shares one page-table page per 2 MiB)"));
+        var deferred = Ys(Named(chart, "on-demand fork, then the child writes once in every 2 MiB"));
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            // Linux: one entry copied and one map count updated per resident page (a few more pages: code, stack)
+            Assert.InRange(linux[i], 2.0 * sizes[i], 2.0 * sizes[i] + 64);
+            // on-demand: one shared page-table page per 512 pages (plus the few tables of code, data and stack)
+            Assert.InRange(onDemand[i], sizes[i] / 512.0, sizes[i] / 512.0 + 8);
+            // the child's writes copy every page-table page of the region: the work comes back, almost all of it
+            Assert.InRange(deferred[i], 2.0 * sizes[i], linux[i] + onDemand[i]);
+        }
+        // per page added: one entry copied and one map count updated; per 512 pages: one page-table page copied
+        Assert.Equal(2.0 * (sizes[2] - sizes[1]) + (sizes[2] - sizes[1]) / 512.0, linux[2] - linux[1]);
+        Assert.Equal((sizes[2] - sizes[1]) / 512.0, onDemand[2] - onDemand[1]); // exactly 1 unit per 512 pages added
+        Assert.True(linux[2] / onDemand[2] > 500, $"Linux {linux[2]} vs on-demand {onDemand[2]}");
+        Assert.Equal("log", (string?)Layout(chart)["xaxis"]!["type"]);
+        Assert.Equal("log", (string?)Layout(chart)["yaxis"]!["type"]);
+        Assert.Equal(sizes.Select(s => s * 4096.0 / 1048576), Named(chart, "on-demand fork (shares one page-table page per 2 MiB)")["x"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.StartsWith("process size (MiB", AxisTitle(chart, "xaxis"));
+        Assert.StartsWith("page-table work", AxisTitle(chart, "yaxis"));
+        Assert.Equal("dash", (string?)Named(chart, "on-demand fork, then the child writes once in every 2 MiB")["line"]!["dash"]);
+    }
+
+    [Fact]
+    public void Fork_strategies_draw_a_titled_static_summary_and_refuse_absurd_sizes()
+    {
+        var doc = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(Plot.ForkStrategies(64, 1024).ToHtml());
+        var items = doc.QuerySelectorAll("div.ck-chart li").Select(li => li.TextContent).ToArray();
+        Assert.Equal(5, items.Length); // two axes, three traces
+        Assert.Contains(items, t => t.StartsWith("Linux's fork", StringComparison.Ordinal) && t.EndsWith("2 points", StringComparison.Ordinal));
+        Assert.Contains("Linux's fork vs on-demand fork", doc.QuerySelector("div.ck-chart strong")!.TextContent);
+        Assert.Single(doc.QuerySelectorAll("script"));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Plot.ForkStrategies(64, 0));
+        Assert.Contains("between 1 and 200000", e.Message);
+        Assert.Equal(4, Traces(Plot.ForkStrategies()).Select(t => t!["x"]!.AsArray().Count).Distinct().Single());
+    }
+
+    [Fact]
+    public void Linear_charts_keep_plotly_s_automatic_axis_type()
+    {
+        Assert.Null(Layout(Plot.ForkCost(16, 64))["xaxis"]!["type"]);
+    }
 }
 
 public sealed class PlotEncodingTests

@@ -50,15 +50,23 @@ internal static class ChartKit
         return chart;
     }
 
-    /// <summary>Lines sharing one pair of axes.</summary>
-    public static CourseChart Lines(string title, string xTitle, string yTitle, IEnumerable<Series> series) =>
-        Finish(CSharpChart.Combine(series.Select(Line).ToArray()), title, xTitle, yTitle);
+    /// <summary>Lines sharing one pair of axes; <paramref name="logAxes"/> for sizes and costs spanning orders of magnitude.</summary>
+    public static CourseChart Lines(string title, string xTitle, string yTitle, IEnumerable<Series> series, bool logAxes = false) =>
+        Finish(CSharpChart.Combine(series.Select(Line).ToArray()), title, xTitle, yTitle, logAxes);
 
     /// <summary>Titles, axis titles, a visible legend: every course chart has them.</summary>
-    public static CourseChart Finish(GenericChart chart, string title, string xTitle, string yTitle)
+    public static CourseChart Finish(GenericChart chart, string title, string xTitle, string yTitle, bool logAxes = false)
     {
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: PlotlyText(xTitle));
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: PlotlyText(yTitle));
+        if (logAxes)
+        {
+            chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: PlotlyText(xTitle), AxisType: StyleParam.AxisType.Log);
+            chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: PlotlyText(yTitle), AxisType: StyleParam.AxisType.Log);
+        }
+        else
+        {
+            chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: PlotlyText(xTitle));
+            chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: PlotlyText(yTitle));
+        }
         return Titled(chart, title);
     }
 

@@ -219,4 +219,30 @@ public static class Plot
                 new Series("vfork (borrows the parent's memory)", mib, vfork, Palette.Colour(PageState.SharedVm)),
             ]);
     }
+
+    /// <summary>
+    /// Fork's page-table work against process size for both strategies, on log axes: Linux's fork (copies every
+    /// present entry and updates every frame's map count), on-demand fork (shares one page-table page per 2 MiB,
+    /// Zhao et al., EuroSys 2021), and on-demand fork followed by one write of the child in every 2 MiB of the
+    /// region (each write copies its page-table page: the cost moves, it does not vanish). For each size, fresh
+    /// machines map and write that many pages, then fork. The work counted is
+    /// <see cref="PageTableWork"/>'s: entries copied + map counts updated + page-table pages copied or shared.
+    /// </summary>
+    public static CourseChart ForkStrategies(params int[] sizesInPages)
+    {
+        var sizes = sizesInPages is { Length: > 0 } ? sizesInPages : [256, 1024, 4096, 16384];
+        if (sizes.Any(s => s is < 1 or > 200_000)) throw new ArgumentOutOfRangeException(nameof(sizesInPages), "Sizes must be between 1 and 200000 pages.");
+        var mib = sizes.Select(s => s * 4096.0 / (1024 * 1024)).ToArray();
+        double[] Work(bool onDemand, bool touch) =>
+            sizes.Select(s => Workloads.ForkTableWork(s, onDemand, touch)).Select(w => (double)(w.EntriesCopied + w.MapCountUpdates + w.TablesCopied + w.TablesShared)).ToArray();
+        return ChartKit.Lines("Fork's page-table work against process size: Linux's fork vs on-demand fork",
+            "process size (MiB written before fork, log scale)",
+            "page-table work (entries copied + map counts updated + tables copied or shared, log scale)",
+            [
+                new Series("Linux's fork (copies every entry, updates every map count)", mib, Work(false, false), Palette.Colour(PageState.Private)),
+                new Series("on-demand fork (shares one page-table page per 2 MiB)", mib, Work(true, false), Palette.Colour(PageState.SharedCopyOnWrite)),
+                new Series("on-demand fork, then the child writes once in every 2 MiB", mib, Work(true, true), Palette.Colour(PageState.SharedCopyOnWrite), Dashed: true),
+            ],
+            logAxes: true);
+    }
 }

@@ -9,12 +9,15 @@ internal static class Workloads
 {
     public enum Creation { Fork, EagerFork, Vfork }
 
-    private static Machine Boot(int pages, bool cow) =>
-        Machine.Boot(new MachineOptions { Frames = Math.Max(1024, pages * 3 + 512), CopyOnWrite = cow, Seed = 42 });
+    private static Machine Boot(int pages, bool cow, bool onDemand, bool events) =>
+        Machine.Boot(new MachineOptions
+        {
+            Frames = Math.Max(1024, pages * 3 + 512), CopyOnWrite = cow, OnDemandFork = onDemand, RecordMemoryEvents = events, Seed = 42,
+        });
 
-    private static (Machine M, Pid P, VirtualAddress Start) Parent(int pages, bool cow)
+    private static (Machine M, Pid P, VirtualAddress Start) Parent(int pages, bool cow, bool onDemand = false, bool events = true)
     {
-        var m = Boot(pages, cow);
+        var m = Boot(pages, cow, onDemand, events);
         var p = m.Start("/home/student/a.out");
         var start = m.Mmap(p, (long)pages * m.PageSize, Protection.ReadWrite).Value;
         for (var i = 0; i < pages; i++) m.WriteWord(p, start + (long)i * m.PageSize, (ulong)i + 1).ThrowIfNotOk();
@@ -46,5 +49,26 @@ internal static class Workloads
         result.ThrowIfNotOk();
         var framesCopied = m.Events.Skip(before).Count(e => e is FrameAllocated);
         return entries + framesCopied;
+    }
+
+    /// <summary>
+    /// Page-table work of one fork of a process with <paramref name="pages"/> written pages, with Linux's fork
+    /// or on-demand fork. With <paramref name="childWritesEvery2MiB"/> the child then writes one word in each
+    /// page-table page's span (2 MiB) of the region, and that work is added: on-demand fork's deferred cost.
+    /// </summary>
+    public static PageTableWork ForkTableWork(int pages, bool onDemand, bool childWritesEvery2MiB = false)
+    {
+        var (m, p, start) = Parent(pages, cow: true, onDemand, events: false);
+        var before = m.Memory.PageTableWork;
+        var child = m.Fork(p).Value;
+        if (childWritesEvery2MiB)
+        {
+            for (var i = 0; i < pages; i++)
+            {
+                var address = start + (long)i * m.PageSize;
+                if (i == 0 || address.Page(m.PageSize).Value % PageTable.LeafSize == 0) m.WriteWord(child, address, 7).ThrowIfNotOk();
+            }
+        }
+        return m.Memory.PageTableWork - before;
     }
 }

@@ -41,6 +41,18 @@ public sealed class Comparison
         return new Comparison(left, right, [.. rows.Select(r => (r.What, Check.Show(r.Left), Check.Show(r.Right)))]);
     }
 
+    /// <summary>
+    /// The page-table work of two calls side by side, one row per counter of <see cref="PageTableWork"/>:
+    /// <c>Comparison.Of("Linux's fork", "on-demand fork", linuxWork, onDemandWork)</c>. Take each work as the
+    /// difference of <c>m.Memory.PageTableWork</c> across the call.
+    /// </summary>
+    public static Comparison Of(string left, string right, PageTableWork leftWork, PageTableWork rightWork) =>
+        Of(left, right,
+            ("page-table pages copied", leftWork.TablesCopied, rightWork.TablesCopied),
+            ("page-table pages shared", leftWork.TablesShared, rightWork.TablesShared),
+            ("entries copied", leftWork.EntriesCopied, rightWork.EntriesCopied),
+            ("map counts updated", leftWork.MapCountUpdates, rightWork.MapCountUpdates));
+
     /// <summary>One line per fact, with "same" or "changed".</summary>
     public override string ToString()
     {
