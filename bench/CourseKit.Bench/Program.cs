@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
@@ -6,19 +7,31 @@ using CourseKit.Bench;
 using CourseKit.Bench.Benchmarks;
 
 // CourseKit's benchmarks and performance report (issue 7). From the repository root:
-//   bench/run.sh [--quick] [--no-course] [--no-real] [BenchmarkDotNet options, e.g. --filter '*Fork*']
+//   bench/run.sh [--quick] [--no-course] [--no-real] [--runs N] [BenchmarkDotNet options, e.g. --filter '*Fork*']
 // Steps, all in this one run so the noisy shared machine is compared with itself:
 //   1. the real kernel: datasets/capture/cost.c (gcc) times fork/vfork of a 1 GiB process;
 //   2. BenchmarkDotNet runs the simulation's benchmarks (fork, COW faults, memory, view);
 //   3. the real-kernel probe again (so drift during the run shows in the samples);
 //   4. retained managed memory per page and the view's size (measured here, in this process);
-//   5. the course runner: a trivial one-cell notebook, each lesson alone, then the whole course;
-//   6. artifacts/bench/report.md: each target, the measured value, the Linux reference and the ratio.
+//   5. the lessons' headless runs: a trivial one-cell notebook and each lesson, each run a fresh process, in the
+//      course runner and in dotnet-repl, N rounds (default 5, --quick 3) taken round-robin; then the whole course;
+//   6. artifacts/bench/report.md: each target, the measured value, the Linux reference and the ratio; a complete
+//      measured run (no --quick, --no-course, --no-real or --filter) also rewrites the README's performance
+//      table between <!-- bench:begin --> and <!-- bench:end -->.
 // --quick: 1 warm-up and 3 iterations, a short probe: a check of the harness, not the measurement.
 
 bool quick = args.Contains("--quick"), noCourse = args.Contains("--no-course"), noReal = args.Contains("--no-real");
-var bdnArgs = args.Where(a => a is not ("--quick" or "--no-course" or "--no-real")).ToList();
-if (!bdnArgs.Contains("--filter")) bdnArgs.AddRange(["--filter", "*"]);
+int runs = quick ? 3 : 5;
+var bdnArgs = new List<string>();
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] is "--quick" or "--no-course" or "--no-real") continue;
+    if (args[i] == "--runs" && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out runs) && runs >= 1) { i++; continue; }
+    if (args[i] == "--runs") { Console.Error.WriteLine("--runs needs a whole number of rounds, at least 1"); return 2; }
+    bdnArgs.Add(args[i]);
+}
+bool filtered = bdnArgs.Contains("--filter");
+if (!filtered) bdnArgs.AddRange(["--filter", "*"]);
 
 var root = FindRoot(Directory.GetCurrentDirectory());
 var outDir = Path.Combine(root, "artifacts", "bench");
@@ -60,19 +73,17 @@ string? viewProblem = null;
 try { viewBytes = System.Text.Encoding.UTF8.GetByteCount(MillionPageView.Render(MillionPageView.Build())); }
 catch (InvalidOperationException e) { viewProblem = e.Message; }
 
-RunnerRun? trivial = null, course = null;
-var alone = new List<RunnerRun>();
+RunnerRun? course = null;
+IReadOnlyList<HeadlessTiming> headless = [];
+string? replProblem = null;
 if (!noCourse)
 {
     Console.WriteLine("// course runner: building it");
     CourseTimings.BuildRunner(root);
-    Console.WriteLine("// course runner: trivial one-cell notebook");
-    trivial = CourseTimings.Run(root, "trivial notebook", "--notebooks", "bench/notebooks", "--output", "artifacts/bench/course-trivial");
-    foreach (var lesson in CourseTimings.Lessons(root))
-    {
-        Console.WriteLine($"// course runner: {lesson} alone");
-        alone.Add(CourseTimings.Run(root, $"lesson {lesson} alone", lesson, "--output", "artifacts/bench/course-alone"));
-    }
+    replProblem = CourseTimings.RestoreRepl(root);
+    if (replProblem is not null) Console.WriteLine($"// dotnet-repl not measured: {replProblem}");
+    Host[] hosts = replProblem is null ? [Host.CourseRunner, Host.DotnetRepl] : [Host.CourseRunner];
+    headless = CourseTimings.MeasureHeadless(root, CourseTimings.Lessons(root), runs, hosts);
     Console.WriteLine("// course runner: whole course");
     course = CourseTimings.Run(root, "whole course", "--output", "artifacts/bench/course");
 }
@@ -80,7 +91,7 @@ if (!noCourse)
 var measurements = new Measurements
 {
     Summaries = summaries, Probe = probe, ProbeCommand = probeCommand, Retained = retained, ViewBytes = viewBytes, ViewProblem = viewProblem,
-    Trivial = trivial, LessonsAlone = alone, Course = course, Command = command, LoadBefore = loadBefore,
+    Headless = headless, HeadlessRuns = runs, ReplProblem = replProblem, Course = course, Command = command, LoadBefore = loadBefore,
     Mode = quick ? "quick: 1 warm-up + 3 iterations, short probe; a check of the harness, not the measurement" : "measured: 3 warm-up + 15 iterations per benchmark",
 };
 var markdown = Report.Markdown(measurements);
@@ -89,6 +100,12 @@ File.WriteAllText(reportPath, markdown);
 Console.WriteLine();
 Console.WriteLine(markdown);
 Console.WriteLine($"report: {reportPath}");
+if (!quick && !noCourse && !noReal && !filtered)
+{
+    var readme = Path.Combine(root, "README.md");
+    File.WriteAllText(readme, Report.ReplaceReadmeSection(File.ReadAllText(readme), Report.ReadmeSection(measurements)));
+    Console.WriteLine($"README: performance table rewritten ({readme})");
+}
 return 0;
 
 static string FindRoot(string from)
