@@ -95,20 +95,24 @@ public class OnDemandForkTests
     [Theory]
     [InlineData(4096)]
     [InlineData(65536)]
-    public void On_demand_fork_shares_one_entry_per_512_pages_and_copies_nothing(int pages)
+    [InlineData(262144)]
+    public void On_demand_fork_shares_the_directories_and_copies_nothing_whatever_the_size(int pages)
     {
         var (m, p, _) = Big(onDemand: true, pages);
-        int tables = m.Process(p)!.AddressSpace!.PageTable.Tables;
+        var table = m.Process(p)!.AddressSpace!.PageTable;
+        int directories = table.Directories, tables = table.Tables;
         var before = m.Memory.PageTableWork;
         var child = m.Fork(p).Value;
         var work = m.Memory.PageTableWork - before;
-        Assert.Equal(new PageTableWork(TablesCopied: 0, TablesShared: tables, EntriesCopied: 0, MapCountUpdates: 0), work);
-        Assert.True(tables <= pages / 512 + 8, $"{tables} page-table pages for {pages} pages");
+        Assert.Equal(new PageTableWork(TablesCopied: 0, TablesShared: directories, EntriesCopied: 0, MapCountUpdates: 0), work);
+        Assert.True(directories <= 4, $"{directories} directories for {pages} pages"); // one per GiB used: code, mmap + stack
+        Assert.True(tables >= pages / 512, $"{tables} leaves for {pages} pages");
         Assert.Equal(tables, m.Process(child)!.AddressSpace!.PageTable.SharedTables);
+        Assert.Equal(directories, m.Process(child)!.AddressSpace!.PageTable.SharedDirectories);
     }
 
     [Fact]
-    public void The_first_write_copies_one_page_table_page_then_the_page()
+    public void The_first_write_copies_the_path_to_the_page_then_the_page()
     {
         var (m, p, region) = Big(onDemand: true, 4096);
         var child = m.Fork(p).Value;
@@ -116,13 +120,19 @@ public class OnDemandForkTests
         var faults = m.Process(child)!.Faults.CowCopy;
         m.WriteWord(child, region + 5 * m.PageSize, 99).ThrowIfNotOk();
         var work = m.Memory.PageTableWork - before;
-        Assert.Equal(new PageTableWork(TablesCopied: 1, TablesShared: 0, EntriesCopied: 512, MapCountUpdates: 512), work);
+        // The directory above the page (its pointers; the leaves below it become shared), then the page's leaf.
+        Assert.Equal(2, work.TablesCopied);
+        Assert.True(work.TablesShared >= 8, work.ToString());
+        Assert.Equal(work.TablesShared + 512, work.EntriesCopied);
+        Assert.Equal(512, work.MapCountUpdates);
         Assert.Equal(faults + 1, m.Process(child)!.Faults.CowCopy);
         Assert.Equal(5UL, m.ReadWord(p, region + 5 * m.PageSize).Value);
         Assert.Equal(99UL, m.ReadWord(child, region + 5 * m.PageSize).Value);
 
         m.WriteWord(child, region + 6 * m.PageSize, 98).ThrowIfNotOk(); // same leaf, now the child's own
-        Assert.Equal(1, (m.Memory.PageTableWork - before).TablesCopied);
+        Assert.Equal(2, (m.Memory.PageTableWork - before).TablesCopied);
+        m.WriteWord(child, region + 600 * m.PageSize, 97).ThrowIfNotOk(); // the next leaf: the directory is the child's already
+        Assert.Equal(new PageTableWork(1, 0, 512, 512), m.Memory.PageTableWork - before - work);
     }
 
     [Fact]

@@ -41,15 +41,15 @@ public class ForkBenchmarks
         Workload.ExitAndReap(_process.Machine, _process.Pid, child);
     }
 
-    /// <summary>On-demand fork: the child points at the parent's page-table pages (512 for 1 GiB) instead of copying them.</summary>
+    /// <summary>On-demand fork: the child points at the parent's page-table directories (one per GiB) instead of copying the tables.</summary>
     [Benchmark(Description = "on-demand fork, 262,144 resident pages")]
     public Pid OnDemandFork() => _child = _onDemand.Machine.Fork(_onDemand.Pid).Value;
 
-    /// <summary>On-demand fork of four times as much memory: its cost grows with the page-table pages (2,048), not the pages.</summary>
+    /// <summary>On-demand fork of four times as much memory: the same few directories to share, so the same cost.</summary>
     [Benchmark(Description = "on-demand fork, 1,048,576 resident pages")]
     public Pid OnDemandForkMillion() => _child = _onDemandMillion.Machine.Fork(_onDemandMillion.Pid).Value;
 
-    /// <summary>On-demand fork, then the child writes one page (copying one page-table page and one frame), exits and is reaped.</summary>
+    /// <summary>On-demand fork, then the child writes one page (copying one directory, one leaf and one frame), exits and is reaped.</summary>
     [Benchmark(Description = "on-demand fork + one write in the child + exit + wait, 262,144 resident pages")]
     public void OnDemandForkWriteExitWait()
     {

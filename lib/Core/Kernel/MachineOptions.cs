@@ -18,12 +18,12 @@ public sealed record MachineOptions
     public bool CopyOnWrite { get; init; } = true;
     /// <summary>
     /// False (Linux): fork copies the parent's page tables, entry by entry, and bumps the map count of every
-    /// resident page, so fork costs time in proportion to the process's size. True: on-demand fork
-    /// (On-Demand-Fork, Zhao et al., EuroSys 2021): the child's page table points at the parent's last-level
-    /// tables, shared copy-on-write themselves, so fork costs time in proportion to the number of tables
-    /// (one per 512 pages); the first change to a shared table copies it. Every count a process or a view
-    /// shows (faults, Rss, Pss, smaps, map counts, free frames) is the same either way. Needs
-    /// <see cref="CopyOnWrite"/>.
+    /// resident page, so fork costs time in proportion to the process's size. True: on-demand fork, the idea of
+    /// On-Demand-Fork (Zhao et al., EuroSys 2021) taken one level up: the child's page table points at the
+    /// parent's page-table directories (each covers 1 GiB), shared copy-on-write like the pages, so fork costs
+    /// the same whatever the size; the first change below a shared directory copies the path down to the entry
+    /// (the directory's 512 pointers, then one leaf of 512 entries). Every count a process or a view shows
+    /// (faults, Rss, Pss, smaps, map counts, free frames) is the same either way. Needs <see cref="CopyOnWrite"/>.
     /// </summary>
     public bool OnDemandFork { get; init; }
     /// <summary>

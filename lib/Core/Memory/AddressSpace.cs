@@ -290,8 +290,9 @@ public sealed class AddressSpace
     /// Private writable pages are, with <paramref name="copyOnWrite"/>, shared read-only and marked
     /// copy-on-write in both tables; without it, copied into new frames at once (the caller checked that
     /// enough frames are free: <see cref="PagesToCopyEagerly"/>). With <paramref name="onDemand"/> (which needs
-    /// copy-on-write) the child's table points at the parent's very leaves instead: no entry is copied or
-    /// marked and no map count changes now; the first change to a leaf copies it (see <see cref="PageTable.Walk"/>).
+    /// copy-on-write) the child's table points at the parent's very directories instead: no entry is copied or
+    /// marked and no map count changes now; the first change below a shared directory copies the path to the
+    /// entry (see <see cref="PageTable.Walk"/>).
     /// </summary>
     internal AddressSpace CopyForFork(bool copyOnWrite, bool onDemand = false)
     {
@@ -301,7 +302,7 @@ public sealed class AddressSpace
         if (onDemand)
         {
             foreach (var segment in _segments.Where(s => s.IsPrivateWritable)) PageTable.MarkCopyOnWriteLater(FirstPage(segment), EndPage(segment));
-            child.PageTable = PageTable.ShareLeaves();
+            child.PageTable = PageTable.ShareDirectories();
         }
         else
         {
@@ -439,7 +440,7 @@ public sealed class AddressSpace
     /// </summary>
     internal void Release()
     {
-        PageTable.DropSharedLeaves();
+        PageTable.DropSharedTables();
         foreach (var segment in _segments) UnmapPages(FirstPage(segment), EndPage(segment));
         if (PageTable.PresentCount != 0) throw new CourseKit.Kernel.KernelBugException($"{PageTable.PresentCount} pages mapped outside every segment");
         PageTable.Clear();
@@ -475,7 +476,7 @@ public sealed class AddressSpace
     {
         var sum = new SmapsAccumulator();
         int pageSize = PageSize;
-        foreach (var (leaf, from, to, leafBase) in PageTable.Slices(FirstPage(segment), EndPage(segment)))
+        foreach (var (directory, leaf, from, to, leafBase) in PageTable.Slices(FirstPage(segment), EndPage(segment)))
         {
             var entries = leaf.Entries;
             for (int i = from; i < to; i++)
@@ -484,7 +485,7 @@ public sealed class AddressSpace
                 if (!pte.Present) continue;
                 int mapCount = Memory.MapCount(pte.FrameNumber);
                 sum.Add(pageSize, mapCount, (pte.Flags & PteFlags.Dirty) != 0 || Memory.IsDirty(pte.FrameNumber));
-                pages?.Add(new Tracing.PageSnapshot(new PageNumber(leafBase + (ulong)i), pte.FrameNumber, leaf.FlagsAt(i), mapCount));
+                pages?.Add(new Tracing.PageSnapshot(new PageNumber(leafBase + (ulong)i), pte.FrameNumber, PageTable.FlagsAt(directory, leaf, i, leafBase + (ulong)i), mapCount));
             }
         }
         return sum;

@@ -97,17 +97,77 @@ internal sealed class PageTableLeaf(Pte[] entries)
 
     /// <summary>A copy of the entries and the count (not the sharing: the copy belongs to one table).</summary>
     public PageTableLeaf Copy() => new((Pte[])Entries.Clone()) { Present = Present };
+
+    /// <summary>Entries [from, to) become copy-on-write when next looked at (see <see cref="PendingCow"/>).</summary>
+    public void MarkPending(int from, int to)
+    {
+        var bits = PendingCow ??= new ulong[PageTable.LeafSize / 64];
+        for (int i = from; i < to;)
+        {
+            int word = i >> 6, bit = i & 63, n = Math.Min(64 - bit, to - i);
+            bits[word] |= (n == 64 ? ulong.MaxValue : ((1UL << n) - 1)) << bit;
+            i += n;
+        }
+    }
 }
 
 /// <summary>
-/// What page-table copying has cost the machine so far (a fork's cost is the difference across the call):
-/// how many leaves (PTE pages) were copied and how many shared, how many present entries were copied, and how
-/// many frame map counts were changed to do it. Linux's fork copies every leaf and updates every present
-/// page's count; on-demand fork shares leaves and pays per leaf only when a leaf is first changed.
+/// One page of the page table's middle level (x86-64's page middle directory): 512 pointers to leaves, so one
+/// directory covers 512 × 512 pages (1 GiB of 4 KiB pages). With on-demand fork whole directories are shared:
+/// fork shares the subtree below each directory, and the first change under a shared directory copies the path
+/// down to the entry (the directory's 512 pointers, then the leaf), as persistent trees share structure.
 /// </summary>
-/// <param name="TablesCopied">Leaves (page-table pages of 512 entries) copied, by fork or later by a fault.</param>
-/// <param name="TablesShared">Leaves that an on-demand fork shared instead of copying.</param>
-/// <param name="EntriesCopied">Present entries copied along with those leaves.</param>
+internal sealed class PageTableDirectory
+{
+    public readonly PageTableLeaf?[] Leaves = new PageTableLeaf?[PageTable.LeafSize];
+
+    /// <summary>Page tables that point at this directory: 1 normally, more after on-demand forks.</summary>
+    public int Sharers = 1;
+
+    /// <summary>
+    /// Page ranges [First, End) whose present entries a fork made copy-on-write while this directory was shared,
+    /// not yet written down into the leaves (<see cref="PushPendingDown"/>). Null when nothing is pending.
+    /// </summary>
+    public List<(ulong First, ulong End)>? PendingCow;
+
+    /// <summary>Leaves that exist under this directory.</summary>
+    public IEnumerable<PageTableLeaf> ExistingLeaves => Leaves.OfType<PageTableLeaf>();
+
+    /// <summary>True when a pending range covers page <paramref name="vpn"/>.</summary>
+    public bool IsPending(ulong vpn)
+    {
+        if (PendingCow is not { } ranges) return false;
+        foreach (var (first, end) in ranges) if (vpn >= first && vpn < end) return true;
+        return false;
+    }
+
+    /// <summary>Moves the pending ranges into the leaves' pending bits (the same for every sharer), O(leaves).</summary>
+    public void PushPendingDown(ulong directoryBase)
+    {
+        if (PendingCow is not { } ranges) return;
+        foreach (var (first, end) in ranges)
+        {
+            for (int slot = 0; slot < Leaves.Length; slot++)
+            {
+                if (Leaves[slot] is not { } leaf) continue;
+                ulong leafBase = directoryBase + ((ulong)slot << PageTable.LeafBits);
+                ulong from = Math.Max(first, leafBase), to = Math.Min(end, leafBase + PageTable.LeafSize);
+                if (from < to) leaf.MarkPending((int)(from - leafBase), (int)(to - leafBase));
+            }
+        }
+        PendingCow = null;
+    }
+}
+
+/// <summary>
+/// What page-table copying has cost the machine so far (a fork's cost is the difference across the call).
+/// "Tables" are page-table pages of either level: leaves (512 page entries each) and directories (512 pointers
+/// to leaves each). Linux's fork copies every table and bumps the map count of every resident page; on-demand
+/// fork shares directories, and the first change below one copies just the path to the entry.
+/// </summary>
+/// <param name="TablesCopied">Page-table pages copied, by fork or later by a fault under a shared directory.</param>
+/// <param name="TablesShared">Page-table pages that became shared instead of copied (by fork, or when a directory above them was copied).</param>
+/// <param name="EntriesCopied">Entries copied along with those tables: present page entries, and pointers to leaves.</param>
 /// <param name="MapCountUpdates">Frame map-count increments made by fork or by copying a shared leaf.</param>
 public readonly record struct PageTableWork(long TablesCopied, long TablesShared, long EntriesCopied, long MapCountUpdates)
 {
@@ -126,46 +186,55 @@ public readonly record struct PageTableWork(long TablesCopied, long TablesShared
 }
 
 /// <summary>
-/// A process's page table: virtual page number → entry. Two levels like the last levels of a hardware
-/// page table: a directory of leaves of 512 entries each, created when first needed.
+/// A process's page table: virtual page number → entry. Three levels like the last three of x86-64's: a top
+/// map of directories (one per 1 GiB of address space used), directories of 512 leaves, leaves of 512 entries,
+/// each created when first needed.
 /// </summary>
 /// <remarks>
-/// Arrays of 8-byte structs keep fork fast (a leaf is copied with one array copy) and memory small
-/// (8 bytes per mapped page). Only <see cref="AddressSpace"/> changes entries, and it keeps frame map
-/// counts in step with them. <see cref="Walk"/> is the one way to an entry that may be changed: it gives a
-/// table that shares the leaf (on-demand fork) its own copy first.
+/// Arrays of 8-byte structs keep fork fast (a leaf is copied with one array copy) and memory small (8 bytes per
+/// mapped page). Only <see cref="AddressSpace"/> changes entries, and it keeps frame map counts in step with
+/// them. <see cref="Walk"/> is the one way to an entry that may be changed: under on-demand fork it first gives
+/// this table its own copy of every shared table on the path (directory, then leaf).
 /// </remarks>
 public sealed class PageTable
 {
     internal const int LeafBits = 9;
     internal const int LeafSize = 1 << LeafBits;
     private const ulong LeafMask = LeafSize - 1;
+    internal const int DirectoryBits = LeafBits + 9;
+    private const ulong SlotMask = (1UL << 9) - 1;
 
     private readonly PhysicalMemory _memory;
-    private readonly Dictionary<ulong, PageTableLeaf> _leaves;
+    private readonly Dictionary<ulong, PageTableDirectory> _directories;
     private ulong _lastKey = ulong.MaxValue;
-    private PageTableLeaf? _lastLeaf; // a leaf of this table only, with nothing pending: safe to change
+    private PageTableLeaf? _lastLeaf; // a leaf (and directory) of this table only, with nothing pending: safe to change
 
     internal PageTable(PhysicalMemory memory) : this(memory, []) { }
 
-    private PageTable(PhysicalMemory memory, Dictionary<ulong, PageTableLeaf> leaves)
+    private PageTable(PhysicalMemory memory, Dictionary<ulong, PageTableDirectory> directories)
     {
         _memory = memory;
-        _leaves = leaves;
+        _directories = directories;
     }
 
     /// <summary>Number of present entries (the resident set size in pages).</summary>
     public int PresentCount { get; internal set; }
 
-    /// <summary>Leaves (page-table pages of 512 entries) this table points at.</summary>
-    public int Tables => _leaves.Count;
+    /// <summary>Leaves (page-table pages of 512 entries) this table reaches.</summary>
+    public int Tables => _directories.Values.Sum(d => d.ExistingLeaves.Count());
 
-    /// <summary>Of <see cref="Tables"/>, the leaves other page tables point at too (after an on-demand fork).</summary>
-    public int SharedTables => _leaves.Values.Count(l => l.Sharers > 1);
+    /// <summary>Directories (page-table pages of 512 pointers to leaves) this table reaches.</summary>
+    public int Directories => _directories.Count;
+
+    /// <summary>Of <see cref="Tables"/>, the leaves other page tables reach too (after an on-demand fork).</summary>
+    public int SharedTables => _directories.Values.Sum(d => d.Sharers > 1 ? d.ExistingLeaves.Count() : d.ExistingLeaves.Count(l => l.Sharers > 1));
+
+    /// <summary>Of <see cref="Directories"/>, the ones other page tables point at too (after an on-demand fork).</summary>
+    public int SharedDirectories => _directories.Values.Count(d => d.Sharers > 1);
 
     /// <summary>
-    /// The entry for <paramref name="vpn"/>, ready to be changed: creates its leaf if needed (xv6's walk with
-    /// alloc=1), copies a leaf shared with other tables, and applies pending copy-on-write marks.
+    /// The entry for <paramref name="vpn"/>, ready to be changed: creates its directory and leaf if needed (xv6's
+    /// walk with alloc=1), copies a directory or leaf shared with other tables, and applies pending copy-on-write marks.
     /// </summary>
     internal ref Pte Walk(ulong vpn)
     {
@@ -178,14 +247,37 @@ public sealed class PageTable
         return ref _lastLeaf.Entries[vpn & LeafMask];
     }
 
+    private PageTableDirectory OwnDirectory(ulong directoryKey)
+    {
+        if (!_directories.TryGetValue(directoryKey, out var directory))
+        {
+            directory = new PageTableDirectory();
+            _directories.Add(directoryKey, directory);
+            return directory;
+        }
+        directory.PushPendingDown(directoryKey << DirectoryBits); // the marks hold for every sharer: write them down first
+        if (directory.Sharers == 1) return directory;
+        var copy = new PageTableDirectory();
+        int leaves = 0;
+        for (int slot = 0; slot < LeafSize; slot++)
+        {
+            if (directory.Leaves[slot] is not { } leaf) continue;
+            copy.Leaves[slot] = leaf;
+            _memory.LeafShared(leaf); // now two directories point at it
+            leaves++;
+        }
+        _memory.DirectoryUnshared(directory);
+        _memory.CountWork(new PageTableWork(1, leaves, leaves, 0));
+        _directories[directoryKey] = copy;
+        return copy;
+    }
+
     private PageTableLeaf OwnLeaf(ulong key)
     {
-        if (!_leaves.TryGetValue(key, out var leaf))
-        {
-            leaf = new PageTableLeaf();
-            _leaves.Add(key, leaf);
-            return leaf;
-        }
+        var directory = OwnDirectory(key >> 9);
+        int slot = (int)(key & SlotMask);
+        if (directory.Leaves[slot] is not { } leaf)
+            return directory.Leaves[slot] = new PageTableLeaf();
         leaf.ApplyPendingCow(); // the marks hold for every sharer: apply them before any copy
         if (leaf.Sharers == 1) return leaf;
         var copy = leaf.Copy();
@@ -195,14 +287,17 @@ public sealed class PageTable
         }
         _memory.LeafUnshared(leaf);
         _memory.CountWork(new PageTableWork(1, 0, copy.Present, copy.Present));
-        _leaves[key] = copy;
-        return copy;
+        return directory.Leaves[slot] = copy;
     }
+
+    /// <summary>The leaf covering pages [key × 512, key × 512 + 512), with its directory, to read; null when absent.</summary>
+    private (PageTableDirectory? Directory, PageTableLeaf? Leaf) LeafToRead(ulong key) =>
+        _directories.TryGetValue(key >> 9, out var directory) ? (directory, directory.Leaves[(int)(key & SlotMask)]) : (null, null);
 
     /// <summary>The entry for <paramref name="vpn"/> (reached by <see cref="Walk"/>) now maps a page: one more resident page.</summary>
     internal void EntryMapped(ulong vpn)
     {
-        var leaf = vpn >> LeafBits == _lastKey && _lastLeaf is not null ? _lastLeaf : _leaves[vpn >> LeafBits];
+        var leaf = vpn >> LeafBits == _lastKey && _lastLeaf is not null ? _lastLeaf : LeafToRead(vpn >> LeafBits).Leaf!;
         leaf.Present++;
         PresentCount++;
     }
@@ -217,13 +312,25 @@ public sealed class PageTable
     /// <summary>The entry for <paramref name="vpn"/>, to read only, or a null reference when its leaf does not exist.</summary>
     internal ref readonly Pte Find(ulong vpn)
     {
-        if (!_leaves.TryGetValue(vpn >> LeafBits, out var leaf)) return ref Unsafe.NullRef<Pte>();
+        if (LeafToRead(vpn >> LeafBits).Leaf is not { } leaf) return ref Unsafe.NullRef<Pte>();
         return ref leaf.Entries[vpn & LeafMask];
     }
 
-    /// <summary>Bits of the entry for a page (None when not mapped).</summary>
-    public PteFlags FlagsOf(PageNumber page) =>
-        _leaves.TryGetValue(page.Value >> LeafBits, out var leaf) ? leaf.FlagsAt((int)(page.Value & LeafMask)) : PteFlags.None;
+    /// <summary>Bits of the entry for a page (None when not mapped), pending copy-on-write included.</summary>
+    public PteFlags FlagsOf(PageNumber page)
+    {
+        var (directory, leaf) = LeafToRead(page.Value >> LeafBits);
+        return leaf is null ? PteFlags.None : FlagsAt(directory!, leaf, (int)(page.Value & LeafMask), page.Value);
+    }
+
+    /// <summary>The entry's bits as every sharer must see them: a fork's pending copy-on-write applied.</summary>
+    internal static PteFlags FlagsAt(PageTableDirectory directory, PageTableLeaf leaf, int i, ulong vpn)
+    {
+        var flags = leaf.FlagsAt(i);
+        if ((flags & PteFlags.Present) != 0 && directory.IsPending(vpn))
+            flags = (flags & ~PteFlags.Writable) | PteFlags.CopyOnWrite;
+        return flags;
+    }
 
     /// <summary>The frame a page maps, or null when it is not present.</summary>
     public FrameNumber? FrameOf(PageNumber page)
@@ -232,95 +339,97 @@ public sealed class PageTable
         return Unsafe.IsNullRef(in pte) || !pte.Present ? null : pte.FrameNumber;
     }
 
-    /// <summary>Linux's fork: a copy of every leaf (the entries only; map counts are the caller's business).</summary>
+    /// <summary>Linux's fork: a copy of every table (the entries only; map counts are the caller's business).</summary>
     internal PageTable CloneEntries()
     {
-        var leaves = new Dictionary<ulong, PageTableLeaf>(_leaves.Count);
-        long present = 0;
-        foreach (var (key, leaf) in _leaves)
+        var directories = new Dictionary<ulong, PageTableDirectory>(_directories.Count);
+        long tables = 0, entries = 0;
+        foreach (var key in _directories.Keys.ToList())
         {
-            leaf.ApplyPendingCow();
-            var copy = leaf.Copy();
-            present += copy.Present;
-            leaves.Add(key, copy);
+            var own = OwnDirectory(key);
+            var copy = new PageTableDirectory();
+            for (int slot = 0; slot < LeafSize; slot++)
+            {
+                if (own.Leaves[slot] is null) continue;
+                var leaf = OwnLeaf((key << 9) | (uint)slot);
+                copy.Leaves[slot] = leaf.Copy();
+                tables++;
+                entries += leaf.Present + 1; // its present entries, and the directory's pointer to it
+            }
+            directories.Add(key, copy);
         }
-        _memory.CountWork(new PageTableWork(leaves.Count, 0, present, 0));
-        return new PageTable(_memory, leaves) { PresentCount = PresentCount };
+        _memory.CountWork(new PageTableWork(tables + directories.Count, 0, entries, 0));
+        return new PageTable(_memory, directories) { PresentCount = PresentCount };
     }
 
     /// <summary>
-    /// On-demand fork: a table that points at this table's very leaves (O(leaves), no entry is copied and
-    /// no map count changes). Call <see cref="MarkCopyOnWriteLater"/> first for the private writable ranges.
+    /// On-demand fork: a table that points at this table's very directories, O(directories): no leaf, entry or
+    /// map count is copied or changed now. Call <see cref="MarkCopyOnWriteLater"/> first for the private writable ranges.
     /// </summary>
-    internal PageTable ShareLeaves()
+    internal PageTable ShareDirectories()
     {
-        var leaves = new Dictionary<ulong, PageTableLeaf>(_leaves);
-        foreach (var leaf in leaves.Values) _memory.LeafShared(leaf);
-        _memory.CountWork(new PageTableWork(0, leaves.Count, 0, 0));
-        _lastLeaf = null; // our leaves are shared now: the next change must copy
-        _lastKey = ulong.MaxValue;
-        return new PageTable(_memory, leaves) { PresentCount = PresentCount };
+        var directories = new Dictionary<ulong, PageTableDirectory>(_directories);
+        foreach (var directory in directories.Values) _memory.DirectoryShared(directory);
+        _memory.CountWork(new PageTableWork(0, directories.Count, 0, 0));
+        ForgetWalkCache(); // our directories are shared now: the next change must copy
+        return new PageTable(_memory, directories) { PresentCount = PresentCount };
     }
 
     /// <summary>
     /// Records that the present entries of pages [first, end) become copy-on-write (as a classic fork marks
-    /// them), without touching the entries: one bit per page in each existing leaf, O(leaves).
+    /// them), without touching any entry or leaf: one range per directory it crosses, O(directories).
     /// </summary>
     internal void MarkCopyOnWriteLater(ulong first, ulong end)
     {
         if (end <= first) return;
-        for (ulong key = first >> LeafBits; key <= (end - 1) >> LeafBits; key++)
+        for (ulong key = first >> DirectoryBits; key <= (end - 1) >> DirectoryBits; key++)
         {
-            if (!_leaves.TryGetValue(key, out var leaf)) continue;
-            ulong leafBase = key << LeafBits;
-            int from = (int)(Math.Max(first, leafBase) - leafBase);
-            int to = (int)(Math.Min(end, leafBase + LeafSize) - leafBase);
-            var pending = leaf.PendingCow ??= new ulong[LeafSize / 64];
-            SetBits(pending, from, to);
+            if (!_directories.TryGetValue(key, out var directory)) continue;
+            ulong directoryBase = key << DirectoryBits, directoryEnd = directoryBase + (1UL << DirectoryBits);
+            (directory.PendingCow ??= []).Add((Math.Max(first, directoryBase), Math.Min(end, directoryEnd)));
         }
-        _lastLeaf = null; // Walk's cache holds only leaves with nothing pending
-        _lastKey = ulong.MaxValue;
+        ForgetWalkCache(); // Walk's cache holds only leaves with nothing pending
     }
 
-    private static void SetBits(ulong[] bits, int from, int to)
+    private void ForgetWalkCache()
     {
-        for (int i = from; i < to;)
-        {
-            int word = i >> 6, bit = i & 63, n = Math.Min(64 - bit, to - i);
-            bits[word] |= (n == 64 ? ulong.MaxValue : ((1UL << n) - 1)) << bit;
-            i += n;
-        }
+        _lastLeaf = null;
+        _lastKey = ulong.MaxValue;
     }
 
     /// <summary>
     /// Calls <paramref name="visit"/> with each existing leaf slice covering pages [first, end). With
-    /// <paramref name="change"/>, each leaf is first made this table's own (as <see cref="Walk"/> does).
+    /// <paramref name="change"/>, each directory and leaf is first made this table's own (as <see cref="Walk"/> does).
     /// </summary>
     internal void ForEachSlice(ulong first, ulong end, SliceVisitor visit, bool change = false)
     {
-        if (end <= first) return;
-        for (ulong key = first >> LeafBits; key <= (end - 1) >> LeafBits; key++)
+        foreach (var (directory, leaf, from, to, leafBase) in Slices(first, end))
         {
-            if (!_leaves.ContainsKey(key)) continue;
-            var leaf = change ? OwnLeaf(key) : _leaves[key];
-            ulong leafBase = key << LeafBits;
-            int from = (int)(Math.Max(first, leafBase) - leafBase);
-            int to = (int)(Math.Min(end, leafBase + LeafSize) - leafBase);
-            visit(leaf, from, to, leafBase);
+            var target = change ? OwnLeaf(leafBase >> LeafBits) : leaf;
+            visit(target, from, to, leafBase);
         }
-        if (change) _lastLeaf = null;
+        if (change) ForgetWalkCache();
     }
 
-    /// <summary>The existing leaf slices covering pages [first, end), to read: (leaf, from, to, first page of the leaf).</summary>
-    internal List<(PageTableLeaf Leaf, int From, int To, ulong LeafBase)> Slices(ulong first, ulong end)
+    /// <summary>
+    /// The existing leaf slices covering pages [first, end), to read: (directory, leaf, from, to, first page of
+    /// the leaf). Directories are looked up once each, so a large sparse range costs one step per 1 GiB.
+    /// </summary>
+    internal List<(PageTableDirectory Directory, PageTableLeaf Leaf, int From, int To, ulong LeafBase)> Slices(ulong first, ulong end)
     {
-        var slices = new List<(PageTableLeaf, int, int, ulong)>();
+        var slices = new List<(PageTableDirectory, PageTableLeaf, int, int, ulong)>();
         if (end <= first) return slices;
-        for (ulong key = first >> LeafBits; key <= (end - 1) >> LeafBits; key++)
+        for (ulong dkey = first >> DirectoryBits; dkey <= (end - 1) >> DirectoryBits; dkey++)
         {
-            if (!_leaves.TryGetValue(key, out var leaf)) continue;
-            ulong leafBase = key << LeafBits;
-            slices.Add((leaf, (int)(Math.Max(first, leafBase) - leafBase), (int)(Math.Min(end, leafBase + LeafSize) - leafBase), leafBase));
+            if (!_directories.TryGetValue(dkey, out var directory)) continue;
+            ulong directoryBase = dkey << DirectoryBits;
+            ulong lo = Math.Max(first, directoryBase), hi = Math.Min(end, directoryBase + (1UL << DirectoryBits));
+            for (ulong key = lo >> LeafBits; key <= (hi - 1) >> LeafBits; key++)
+            {
+                if (directory.Leaves[(int)(key & SlotMask)] is not { } leaf) continue;
+                ulong leafBase = key << LeafBits;
+                slices.Add((directory, leaf, (int)(Math.Max(lo, leafBase) - leafBase), (int)(Math.Min(hi, leafBase + LeafSize) - leafBase), leafBase));
+            }
         }
         return slices;
     }
@@ -329,27 +438,36 @@ public sealed class PageTable
     internal Pte[] LeafOf(ulong leafBase) => OwnLeaf(leafBase >> LeafBits).Entries;
 
     /// <summary>
-    /// Lets go of every leaf other tables still point at (exit or exec of an on-demand-forked process): the
-    /// frames stay mapped through the other tables, so nothing else changes. O(shared leaves).
+    /// Lets go of every table other page tables still reach (exit or exec of an on-demand-forked process): the
+    /// frames stay mapped through the other tables, so nothing else changes. O(directories + shared leaves).
     /// </summary>
-    internal void DropSharedLeaves()
+    internal void DropSharedTables()
     {
-        foreach (var (key, leaf) in _leaves.Where(l => l.Value.Sharers > 1).ToList())
+        foreach (var (key, directory) in _directories.ToList())
         {
-            PresentCount -= leaf.Present;
-            _memory.LeafUnshared(leaf);
-            _leaves.Remove(key);
+            if (directory.Sharers > 1)
+            {
+                PresentCount -= directory.ExistingLeaves.Sum(l => l.Present);
+                _memory.DirectoryUnshared(directory);
+                _directories.Remove(key);
+                continue;
+            }
+            for (int slot = 0; slot < LeafSize; slot++)
+            {
+                if (directory.Leaves[slot] is not { Sharers: > 1 } leaf) continue;
+                PresentCount -= leaf.Present;
+                _memory.LeafUnshared(leaf);
+                directory.Leaves[slot] = null;
+            }
         }
-        _lastLeaf = null;
-        _lastKey = ulong.MaxValue;
+        ForgetWalkCache();
     }
 
     /// <summary>Forgets every entry (after the frames were unmapped).</summary>
     internal void Clear()
     {
-        _leaves.Clear();
-        _lastLeaf = null;
-        _lastKey = ulong.MaxValue;
+        _directories.Clear();
+        ForgetWalkCache();
         PresentCount = 0;
     }
 

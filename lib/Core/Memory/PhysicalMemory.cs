@@ -65,9 +65,9 @@ public sealed class PhysicalMemory
 
     /// <summary>
     /// How many page-table entries map this frame (Linux's mapcount). An entry in a leaf that several page
-    /// tables share (on-demand fork) counts once per table, exactly as if each table had its own copy.
+    /// tables reach (on-demand fork) counts once per table, exactly as if each table had its own copy.
     /// </summary>
-    public int MapCount(FrameNumber frame) => At(frame).MapCount + MappingsThroughSharedLeaves(frame);
+    public int MapCount(FrameNumber frame) => At(frame).MapCount + MappingsThroughSharedTables(frame);
 
     /// <summary>
     /// The stored count: page-table pages (leaves) with an entry for the frame, each counted once however
@@ -76,10 +76,11 @@ public sealed class PhysicalMemory
     /// </summary>
     internal int LeafMapCount(FrameNumber frame) => At(frame).MapCount;
 
-    // ----- leaves shared by on-demand fork -----
+    // ----- page tables shared by on-demand fork -----
 
     private readonly HashSet<PageTableLeaf> _sharedLeaves = [];
-    private Dictionary<int, int>? _sharedMappings; // frame -> mappings beyond the first through shared leaves
+    private readonly HashSet<PageTableDirectory> _sharedDirectories = [];
+    private Dictionary<int, int>? _sharedMappings; // frame -> mappings beyond the stored count, through shared tables
     private PageTableWork _pageTableWork;
 
     /// <summary>What copying and sharing page tables has cost so far (see <see cref="CourseKit.Memory.PageTableWork"/>).</summary>
@@ -87,44 +88,62 @@ public sealed class PhysicalMemory
 
     internal void CountWork(PageTableWork work) => _pageTableWork += work;
 
-    /// <summary>One more page table points at <paramref name="leaf"/>.</summary>
+    /// <summary>One more directory points at <paramref name="leaf"/>.</summary>
     internal void LeafShared(PageTableLeaf leaf)
     {
         if (++leaf.Sharers == 2) _sharedLeaves.Add(leaf);
         _sharedMappings = null;
     }
 
-    /// <summary>One page table fewer points at <paramref name="leaf"/> (it copied the leaf or let it go).</summary>
+    /// <summary>One directory fewer points at <paramref name="leaf"/> (it copied the leaf or let it go).</summary>
     internal void LeafUnshared(PageTableLeaf leaf)
     {
-        if (leaf.Sharers <= 1) throw new CourseKit.Kernel.KernelBugException("unsharing a page-table leaf that only one table uses");
+        if (leaf.Sharers <= 1) throw new CourseKit.Kernel.KernelBugException("unsharing a page-table leaf that only one directory uses");
         if (--leaf.Sharers == 1) _sharedLeaves.Remove(leaf);
         _sharedMappings = null;
     }
 
-    /// <summary>
-    /// The mappings a shared leaf adds beyond the one the stored count has: (sharers - 1) per present entry.
-    /// Worked out when first asked after a change (views and smaps ask; fork and faults never do), so fork
-    /// stays O(leaves) while every count reads as after a classic fork.
-    /// </summary>
-    private int MappingsThroughSharedLeaves(FrameNumber frame)
+    /// <summary>One more page table points at <paramref name="directory"/>.</summary>
+    internal void DirectoryShared(PageTableDirectory directory)
     {
-        if (_sharedLeaves.Count == 0) return 0;
+        if (++directory.Sharers == 2) _sharedDirectories.Add(directory);
+        _sharedMappings = null;
+    }
+
+    /// <summary>One page table fewer points at <paramref name="directory"/> (it copied it or let it go).</summary>
+    internal void DirectoryUnshared(PageTableDirectory directory)
+    {
+        if (directory.Sharers <= 1) throw new CourseKit.Kernel.KernelBugException("unsharing a page-table directory that only one table uses");
+        if (--directory.Sharers == 1) _sharedDirectories.Remove(directory);
+        _sharedMappings = null;
+    }
+
+    /// <summary>
+    /// The mappings shared tables add beyond the stored count. The stored count has one per leaf with an entry for
+    /// the frame; the page tables that reach a leaf number the sum, over the directories holding it, of each
+    /// directory's sharers. So an entry adds (leaf sharers - 1) plus (directory sharers - 1) for each shared
+    /// directory holding its leaf. Worked out when first asked after a change (views and smaps ask; fork and
+    /// faults never do), so fork stays cheap while every count reads as after a classic fork.
+    /// </summary>
+    private int MappingsThroughSharedTables(FrameNumber frame)
+    {
+        if (_sharedLeaves.Count == 0 && _sharedDirectories.Count == 0) return 0;
         if (_sharedMappings is null)
         {
             var extra = new Dictionary<int, int>();
-            foreach (var leaf in _sharedLeaves)
+            void Add(PageTableLeaf leaf, int mappings)
             {
                 foreach (ref readonly var pte in leaf.Entries.AsSpan())
-                {
-                    if (!pte.Present) continue;
-                    extra[pte.Frame] = extra.GetValueOrDefault(pte.Frame) + leaf.Sharers - 1;
-                }
+                    if (pte.Present) extra[pte.Frame] = extra.GetValueOrDefault(pte.Frame) + mappings;
             }
+            foreach (var leaf in _sharedLeaves) Add(leaf, leaf.Sharers - 1);
+            foreach (var directory in _sharedDirectories)
+                foreach (var leaf in directory.ExistingLeaves) Add(leaf, directory.Sharers - 1);
             _sharedMappings = extra;
         }
         return _sharedMappings.GetValueOrDefault(frame.Value);
     }
+
     /// <summary>True once the frame's content was written (smaps' *_Dirty columns).</summary>
     public bool IsDirty(FrameNumber frame) => (At(frame).Flags & FrameFlags.Dirty) != 0;
     /// <summary>True when the frame is in use.</summary>
