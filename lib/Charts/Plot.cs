@@ -222,9 +222,10 @@ public static class Plot
 
     /// <summary>
     /// Fork's page-table work against process size for both strategies, on log axes: Linux's fork (copies every
-    /// present entry and updates every frame's map count), on-demand fork (shares one page-table page per 2 MiB,
-    /// Zhao et al., EuroSys 2021), and on-demand fork followed by one write of the child in every 2 MiB of the
-    /// region (each write copies its page-table page: the cost moves, it does not vanish). For each size, fresh
+    /// present entry and updates every frame's map count), on-demand fork (shares the page-table directories, one
+    /// per GiB: the idea of Zhao et al., EuroSys 2021, one level up), and on-demand fork followed by one write of
+    /// the child in every 2 MiB of the region (each write copies the path to its page-table page: the cost moves,
+    /// it does not vanish). For each size, fresh
     /// machines map and write that many pages, then fork. The work counted is
     /// <see cref="PageTableWork"/>'s: entries copied + map counts updated + page-table pages copied or shared.
     /// </summary>
@@ -240,7 +241,7 @@ public static class Plot
             "page-table work (entries copied + map counts updated + tables copied or shared, log scale)",
             [
                 new Series("Linux's fork (copies every entry, updates every map count)", mib, Work(false, false), Palette.Colour(PageState.Private)),
-                new Series("on-demand fork (shares one page-table page per 2 MiB)", mib, Work(true, false), Palette.Colour(PageState.SharedCopyOnWrite)),
+                new Series("on-demand fork (shares one page-table directory per GiB)", mib, Work(true, false), Palette.Colour(PageState.SharedCopyOnWrite)),
                 new Series("on-demand fork, then the child writes once in every 2 MiB", mib, Work(true, true), Palette.Colour(PageState.SharedCopyOnWrite), Dashed: true),
             ],
             logAxes: true);
