@@ -176,9 +176,9 @@ public sealed class PlotTests
         int[] sizes = [512, 2048, 8192];
         var chart = Plot.ForkStrategies(sizes);
         Assert.Equal(3, Traces(chart).Count);
-        var linux = Ys(Named(chart, "Linux's fork (copies every entry, updates every map count)"));
-        var onDemand = Ys(Named(chart, "on-demand fork (shares one page-table directory per GiB)"));
-        var deferred = Ys(Named(chart, "on-demand fork, then the child writes once in every 2 MiB"));
+        var linux = Ys(Named(chart, "Linux's fork (every entry, every map count)"));
+        var onDemand = Ys(Named(chart, "on-demand fork (shares the directories, 1 GiB each)"));
+        var deferred = Ys(Named(chart, "on-demand fork + a child write in every 2 MiB"));
         for (var i = 0; i < sizes.Length; i++)
         {
             // Linux: per resident page one entry copied and one map count updated; per leaf (512 pages) a table
@@ -196,10 +196,10 @@ public sealed class PlotTests
         Assert.True(linux[2] / onDemand[2] > 500, $"Linux {linux[2]} vs on-demand {onDemand[2]}");
         Assert.Equal("log", (string?)Layout(chart)["xaxis"]!["type"]);
         Assert.Equal("log", (string?)Layout(chart)["yaxis"]!["type"]);
-        Assert.Equal(sizes.Select(s => s * 4096.0 / 1048576), Named(chart, "on-demand fork (shares one page-table directory per GiB)")["x"]!.AsArray().Select(v => v!.GetValue<double>()));
+        Assert.Equal(sizes.Select(s => s * 4096.0 / 1048576), Named(chart, "on-demand fork (shares the directories, 1 GiB each)")["x"]!.AsArray().Select(v => v!.GetValue<double>()));
         Assert.StartsWith("process size (MiB", AxisTitle(chart, "xaxis"));
-        Assert.StartsWith("page-table work", AxisTitle(chart, "yaxis"));
-        Assert.Equal("dash", (string?)Named(chart, "on-demand fork, then the child writes once in every 2 MiB")["line"]!["dash"]);
+        Assert.StartsWith("entries + map counts + tables", AxisTitle(chart, "yaxis"));
+        Assert.Equal("dash", (string?)Named(chart, "on-demand fork + a child write in every 2 MiB")["line"]!["dash"]);
     }
 
     [Fact]

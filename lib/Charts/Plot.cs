@@ -238,11 +238,11 @@ public static class Plot
             sizes.Select(s => Workloads.ForkTableWork(s, onDemand, touch)).Select(w => (double)(w.EntriesCopied + w.MapCountUpdates + w.TablesCopied + w.TablesShared)).ToArray();
         return ChartKit.Lines("Fork's page-table work against process size: Linux's fork vs on-demand fork",
             "process size (MiB written before fork, log scale)",
-            "page-table work (entries copied + map counts updated + tables copied or shared, log scale)",
+            "entries + map counts + tables (log scale)",
             [
-                new Series("Linux's fork (copies every entry, updates every map count)", mib, Work(false, false), Palette.Colour(PageState.Private)),
-                new Series("on-demand fork (shares one page-table directory per GiB)", mib, Work(true, false), Palette.Colour(PageState.SharedCopyOnWrite)),
-                new Series("on-demand fork, then the child writes once in every 2 MiB", mib, Work(true, true), Palette.Colour(PageState.SharedCopyOnWrite), Dashed: true),
+                new Series("Linux's fork (every entry, every map count)", mib, Work(false, false), Palette.Colour(PageState.Private)),
+                new Series("on-demand fork (shares the directories, 1 GiB each)", mib, Work(true, false), Palette.Colour(PageState.SharedCopyOnWrite)),
+                new Series("on-demand fork + a child write in every 2 MiB", mib, Work(true, true), ProcessColours[1], Dashed: true),
             ],
             logAxes: true);
     }
