@@ -46,22 +46,30 @@ internal struct Pte
     public readonly FrameNumber FrameNumber => new(Frame);
 }
 
+/// <summary>A page of the page table (a leaf or a directory), and how many tables above it point at it.</summary>
+internal abstract class PageTablePage
+{
+    /// <summary>
+    /// For a leaf, the directories that point at it; for a directory, the page tables that do. 1 normally, more
+    /// after on-demand forks; only <see cref="PhysicalMemory.Shared"/> and <see cref="PhysicalMemory.Unshared"/> change it.
+    /// </summary>
+    public int Sharers = 1;
+}
+
 /// <summary>
 /// One page of the page table's last level (Linux's PTE page): 512 entries, how many page tables point at it,
 /// and the entries fork made copy-on-write without marking them yet.
 /// </summary>
 /// <remarks>
-/// With on-demand fork (<c>MachineOptions.OnDemandFork</c>) parent and child point at the same leaf after
-/// fork (<see cref="Sharers"/> &gt; 1), as On-Demand-Fork (Zhao et al., EuroSys 2021) shares PTE tables. A
-/// shared leaf is never changed in place except to apply <see cref="PendingCow"/> (which every sharer would
-/// apply the same way); anything else that changes an entry first gives the table its own copy.
+/// With on-demand fork (<c>MachineOptions.OnDemandFork</c>) several tables can reach the same leaf, through a
+/// shared directory or through several directories (<see cref="PageTablePage.Sharers"/> &gt; 1), as
+/// On-Demand-Fork (Zhao et al., EuroSys 2021) shares PTE tables. A leaf so reached is never changed in place
+/// except to apply <see cref="PendingCow"/> (which every sharer would apply the same way); anything else that
+/// changes an entry first gives the table its own copy of the path to it.
 /// </remarks>
-internal sealed class PageTableLeaf(Pte[] entries)
+internal sealed class PageTableLeaf(Pte[] entries) : PageTablePage
 {
     public readonly Pte[] Entries = entries;
-
-    /// <summary>Page tables that point at this leaf: 1 normally, more after on-demand forks.</summary>
-    public int Sharers = 1;
 
     /// <summary>Present entries (Rss pages this leaf holds for each table pointing at it).</summary>
     public int Present;
@@ -117,12 +125,9 @@ internal sealed class PageTableLeaf(Pte[] entries)
 /// fork shares the subtree below each directory, and the first change under a shared directory copies the path
 /// down to the entry (the directory's 512 pointers, then the leaf), as persistent trees share structure.
 /// </summary>
-internal sealed class PageTableDirectory
+internal sealed class PageTableDirectory : PageTablePage
 {
     public readonly PageTableLeaf?[] Leaves = new PageTableLeaf?[PageTable.LeafSize];
-
-    /// <summary>Page tables that point at this directory: 1 normally, more after on-demand forks.</summary>
-    public int Sharers = 1;
 
     /// <summary>
     /// Page ranges [First, End) whose present entries a fork made copy-on-write while this directory was shared,
@@ -263,10 +268,10 @@ public sealed class PageTable
         {
             if (directory.Leaves[slot] is not { } leaf) continue;
             copy.Leaves[slot] = leaf;
-            _memory.LeafShared(leaf); // now two directories point at it
+            _memory.Shared(leaf); // now two directories point at it
             leaves++;
         }
-        _memory.DirectoryUnshared(directory);
+        _memory.Unshared(directory);
         _memory.CountWork(new PageTableWork(1, leaves, leaves, 0));
         _directories[directoryKey] = copy;
         return copy;
@@ -285,7 +290,7 @@ public sealed class PageTable
         {
             if (pte.Present) _memory.Map(pte.FrameNumber); // one more page-table page points at the frame
         }
-        _memory.LeafUnshared(leaf);
+        _memory.Unshared(leaf);
         _memory.CountWork(new PageTableWork(1, 0, copy.Present, copy.Present));
         return directory.Leaves[slot] = copy;
     }
@@ -369,7 +374,7 @@ public sealed class PageTable
     internal PageTable ShareDirectories()
     {
         var directories = new Dictionary<ulong, PageTableDirectory>(_directories);
-        foreach (var directory in directories.Values) _memory.DirectoryShared(directory);
+        foreach (var directory in directories.Values) _memory.Shared(directory);
         _memory.CountWork(new PageTableWork(0, directories.Count, 0, 0));
         ForgetWalkCache(); // our directories are shared now: the next change must copy
         return new PageTable(_memory, directories) { PresentCount = PresentCount };
@@ -448,7 +453,7 @@ public sealed class PageTable
             if (directory.Sharers > 1)
             {
                 PresentCount -= directory.ExistingLeaves.Sum(l => l.Present);
-                _memory.DirectoryUnshared(directory);
+                _memory.Unshared(directory);
                 _directories.Remove(key);
                 continue;
             }
@@ -456,7 +461,7 @@ public sealed class PageTable
             {
                 if (directory.Leaves[slot] is not { Sharers: > 1 } leaf) continue;
                 PresentCount -= leaf.Present;
-                _memory.LeafUnshared(leaf);
+                _memory.Unshared(leaf);
                 directory.Leaves[slot] = null;
             }
         }

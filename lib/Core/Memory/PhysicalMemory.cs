@@ -78,8 +78,7 @@ public sealed class PhysicalMemory
 
     // ----- page tables shared by on-demand fork -----
 
-    private readonly HashSet<PageTableLeaf> _sharedLeaves = [];
-    private readonly HashSet<PageTableDirectory> _sharedDirectories = [];
+    private readonly HashSet<PageTablePage> _sharedPages = []; // leaves and directories with more than one sharer
     private Dictionary<int, int>? _sharedMappings; // frame -> mappings beyond the stored count, through shared tables
     private PageTableWork _pageTableWork;
 
@@ -88,33 +87,18 @@ public sealed class PhysicalMemory
 
     internal void CountWork(PageTableWork work) => _pageTableWork += work;
 
-    /// <summary>One more directory points at <paramref name="leaf"/>.</summary>
-    internal void LeafShared(PageTableLeaf leaf)
+    /// <summary>One more table above points at <paramref name="page"/> (a directory at a leaf, a page table at a directory).</summary>
+    internal void Shared(PageTablePage page)
     {
-        if (++leaf.Sharers == 2) _sharedLeaves.Add(leaf);
+        if (++page.Sharers == 2) _sharedPages.Add(page);
         _sharedMappings = null;
     }
 
-    /// <summary>One directory fewer points at <paramref name="leaf"/> (it copied the leaf or let it go).</summary>
-    internal void LeafUnshared(PageTableLeaf leaf)
+    /// <summary>One table above fewer points at <paramref name="page"/> (it copied the page or let it go).</summary>
+    internal void Unshared(PageTablePage page)
     {
-        if (leaf.Sharers <= 1) throw new CourseKit.Kernel.KernelBugException("unsharing a page-table leaf that only one directory uses");
-        if (--leaf.Sharers == 1) _sharedLeaves.Remove(leaf);
-        _sharedMappings = null;
-    }
-
-    /// <summary>One more page table points at <paramref name="directory"/>.</summary>
-    internal void DirectoryShared(PageTableDirectory directory)
-    {
-        if (++directory.Sharers == 2) _sharedDirectories.Add(directory);
-        _sharedMappings = null;
-    }
-
-    /// <summary>One page table fewer points at <paramref name="directory"/> (it copied it or let it go).</summary>
-    internal void DirectoryUnshared(PageTableDirectory directory)
-    {
-        if (directory.Sharers <= 1) throw new CourseKit.Kernel.KernelBugException("unsharing a page-table directory that only one table uses");
-        if (--directory.Sharers == 1) _sharedDirectories.Remove(directory);
+        if (page.Sharers <= 1) throw new CourseKit.Kernel.KernelBugException($"unsharing a {page.GetType().Name} that only one table uses");
+        if (--page.Sharers == 1) _sharedPages.Remove(page);
         _sharedMappings = null;
     }
 
@@ -127,7 +111,7 @@ public sealed class PhysicalMemory
     /// </summary>
     private int MappingsThroughSharedTables(FrameNumber frame)
     {
-        if (_sharedLeaves.Count == 0 && _sharedDirectories.Count == 0) return 0;
+        if (_sharedPages.Count == 0) return 0;
         if (_sharedMappings is null)
         {
             var extra = new Dictionary<int, int>();
@@ -136,9 +120,12 @@ public sealed class PhysicalMemory
                 foreach (ref readonly var pte in leaf.Entries.AsSpan())
                     if (pte.Present) extra[pte.Frame] = extra.GetValueOrDefault(pte.Frame) + mappings;
             }
-            foreach (var leaf in _sharedLeaves) Add(leaf, leaf.Sharers - 1);
-            foreach (var directory in _sharedDirectories)
-                foreach (var leaf in directory.ExistingLeaves) Add(leaf, directory.Sharers - 1);
+            foreach (var page in _sharedPages)
+            {
+                if (page is PageTableLeaf leaf) Add(leaf, leaf.Sharers - 1);
+                else if (page is PageTableDirectory directory)
+                    foreach (var under in directory.ExistingLeaves) Add(under, directory.Sharers - 1);
+            }
             _sharedMappings = extra;
         }
         return _sharedMappings.GetValueOrDefault(frame.Value);
