@@ -24,32 +24,48 @@ internal enum Host
 /// </summary>
 internal sealed record HeadlessSample(double WallSeconds, double? CellsSeconds, double? WithKernelStartSeconds, bool Succeeded, string Output);
 
-/// <summary>Every sample of one notebook in one host, in the order they were taken.</summary>
-internal sealed record HeadlessTiming(string Notebook, Host Host, IReadOnlyList<HeadlessSample> Samples)
+/// <summary>
+/// Every sample of one notebook in one host, in the order they were taken. For a lesson, <paramref name="Trivial"/>
+/// holds the trivial notebook's run taken just before each of its runs, in the same host (same index).
+/// </summary>
+internal sealed record HeadlessTiming(string Notebook, Host Host, IReadOnlyList<HeadlessSample> Samples, IReadOnlyList<HeadlessSample> Trivial)
 {
-    /// <summary>True when every run of the notebook exited cleanly (no failed cell).</summary>
-    public bool Succeeded => Samples.Count > 0 && Samples.All(s => s.Succeeded);
+    /// <summary>True when every run of the notebook (and of the trivial notebook next to it) exited cleanly.</summary>
+    public bool Succeeded => Samples.Count > 0 && Samples.Concat(Trivial).All(s => s.Succeeded);
 
     /// <summary>Median wall time of the fresh processes: what issue 7's run-time target compares.</summary>
     public double? Wall => CourseTimings.Median(Samples.Select(s => (double?)s.WallSeconds));
 
+    /// <summary>Median wall time of the trivial notebook's runs taken next to this notebook's.</summary>
+    public double? TrivialWall => CourseTimings.Median(Trivial.Select(s => (double?)s.WallSeconds));
+
+    /// <summary>
+    /// Median of the per-run ratios (this notebook's wall time over the trivial notebook's run just before it):
+    /// the two processes ran a few seconds apart, so a change in the shared machine's load touches both.
+    /// </summary>
+    public double? WallRatio => CourseTimings.Median(Samples.Zip(Trivial, (s, t) => (double?)(s.WallSeconds / t.WallSeconds)));
+
     /// <summary>Median of the runner's own "cells only" seconds (kernel already started); null for dotnet-repl.</summary>
     public double? Cells => CourseTimings.Median(Samples.Select(s => s.CellsSeconds));
+
+    /// <summary>Median of the per-run ratios of the cells-only seconds to the trivial notebook's; null for dotnet-repl.</summary>
+    public double? CellsRatio => CourseTimings.Median(Samples.Zip(Trivial, (s, t) => s.CellsSeconds / t.CellsSeconds));
 
     /// <summary>Median of the runner's "with kernel start" seconds; null for dotnet-repl.</summary>
     public double? WithKernelStart => CourseTimings.Median(Samples.Select(s => s.WithKernelStartSeconds));
 
     /// <summary>The output of the first failed run, for the report.</summary>
-    public string? FailedOutput => Samples.FirstOrDefault(s => !s.Succeeded)?.Output;
+    public string? FailedOutput => Samples.Concat(Trivial).FirstOrDefault(s => !s.Succeeded)?.Output;
 }
 
 /// <summary>
 /// Lesson run times, measured as issue 7's target says: each notebook's headless run, as a fresh process, next
 /// to a trivial one-cell notebook (bench/notebooks/00-trivial.ipynb) run the same way. Kernel start dominates
 /// such a run, so it is part of what is timed. Two hosts: the course runner (one lesson per process) and
-/// dotnet-repl from the notebook's folder. The runs go round-robin (trivial, then each lesson, again and
-/// again), so drift in the shared machine's load touches every notebook alike; the report takes medians.
-/// The runner also prints the cells-only time (kernel already started), kept as a separate, labelled figure.
+/// dotnet-repl from the notebook's folder. Each lesson run is paired with a run of the trivial notebook taken
+/// just before it in the same host, so the load of the shared machine, which drifts over minutes, touches both
+/// alike; the rounds repeat that for every lesson and the report takes medians. The runner also prints the
+/// cells-only time (kernel already started), kept as a separate, labelled figure.
 /// </summary>
 internal static partial class CourseTimings
 {
@@ -79,26 +95,32 @@ internal static partial class CourseTimings
     private static partial Regex LessonName();
 
     /// <summary>
-    /// Runs the trivial notebook and every lesson <paramref name="runs"/> times in each host (round-robin), each
-    /// run a fresh process. <paramref name="hosts"/> says which hosts to use.
+    /// Runs every lesson <paramref name="runs"/> times in each of <paramref name="hosts"/>, each run a fresh
+    /// process right after a run of the trivial notebook in the same host. The trivial notebook's timing (every
+    /// one of its runs) comes first in the list.
     /// </summary>
     public static IReadOnlyList<HeadlessTiming> MeasureHeadless(string root, IReadOnlyList<string> lessons, int runs, IReadOnlyList<Host> hosts)
     {
-        var notebooks = new[] { Trivial }.Concat(lessons).ToList();
-        var samples = notebooks.SelectMany(n => hosts.Select(h => (n, h))).ToDictionary(k => k, _ => new List<HeadlessSample>());
+        var samples = lessons.SelectMany(n => hosts.Select(h => (n, h))).ToDictionary(k => k, _ => (Runs: new List<HeadlessSample>(), Trivial: new List<HeadlessSample>()));
         for (int round = 1; round <= runs; round++)
         {
-            foreach (var notebook in notebooks)
+            foreach (var lesson in lessons)
             {
                 foreach (var host in hosts)
                 {
-                    Console.WriteLine($"// headless run {round}/{runs}: {notebook} in {Describe(host)}");
-                    samples[(notebook, host)].Add(host == Host.CourseRunner ? RunInRunner(root, notebook) : RunInRepl(root, notebook));
+                    Console.WriteLine($"// headless run {round}/{runs}: {Trivial}, then {lesson}, in {Describe(host)}");
+                    var (lessonRuns, trivialRuns) = samples[(lesson, host)];
+                    trivialRuns.Add(Run(root, host, Trivial));
+                    lessonRuns.Add(Run(root, host, lesson));
                 }
             }
         }
-        return [.. samples.Select(kv => new HeadlessTiming(kv.Key.n, kv.Key.h, kv.Value))];
+        var trivial = hosts.Select(h => new HeadlessTiming(Trivial, h, [.. lessons.SelectMany(l => samples[(l, h)].Trivial)], []));
+        return [.. trivial, .. samples.Select(kv => new HeadlessTiming(kv.Key.n, kv.Key.h, kv.Value.Runs, kv.Value.Trivial))];
     }
+
+    private static HeadlessSample Run(string root, Host host, string notebook) =>
+        host == Host.CourseRunner ? RunInRunner(root, notebook) : RunInRepl(root, notebook);
 
     /// <summary>How the report names a host.</summary>
     public static string Describe(Host host) => host switch

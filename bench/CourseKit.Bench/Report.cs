@@ -93,24 +93,17 @@ internal static class Report
 
         foreach (var host in new[] { Host.CourseRunner, Host.DotnetRepl })
         {
-            var timings = m.Headless.Where(t => t.Host == host).ToList();
-            var trivial = timings.FirstOrDefault(t => t.Notebook == CourseTimings.Trivial);
-            string how = host == Host.CourseRunner
-                ? "course runner, `dotnet CourseRunner.dll NN`, fresh process"
-                : "dotnet-repl from the notebook's folder, fresh process";
-            if (host == Host.DotnetRepl && m.ReplProblem is not null && !m.Headless.Any(t => t.Host == host))
+            if (host == Host.DotnetRepl && m.ReplProblem is not null)
                 rows.Add(new TargetRow($"Lessons in dotnet-repl: not measured ({m.ReplProblem})", "", "", "", "≤ 2×", null));
-            if (trivial is null) continue;
-            foreach (var lesson in timings.Where(t => t.Notebook != CourseTimings.Trivial))
+            string how = host == Host.CourseRunner ? "the course runner (`dotnet CourseRunner.dll NN`)" : "dotnet-repl (from the notebook's folder)";
+            foreach (var lesson in m.Headless.Where(t => t.Host == host && t.Notebook != CourseTimings.Trivial))
             {
-                double? ratio = lesson.Wall / trivial.Wall;
-                rows.Add(new TargetRow($"Lesson {lesson.Notebook}, headless run ({how}: wall time, kernel start included) vs trivial one-cell notebook",
-                    Seconds(lesson), $"{Seconds(trivial)} (trivial notebook, same way)",
-                    ratio is { } x ? x.ToString("0.00", Inv) + "×" : "", "≤ 2×",
-                    lesson.Succeeded && trivial.Succeeded && ratio <= 2));
+                double? ratio = lesson.WallRatio;
+                rows.Add(new TargetRow($"Lesson {lesson.Notebook}, headless in {how}: fresh process, wall time", Seconds(lesson.Samples),
+                    $"trivial one-cell notebook, same way: {Seconds(lesson.Trivial)}",
+                    ratio is { } x ? x.ToString("0.00", Inv) + "×" : "", "≤ 2×", lesson.Succeeded && ratio <= 2));
                 if (!lesson.Succeeded) rows.Add(new TargetRow($"Lesson {lesson.Notebook} in {CourseTimings.Describe(host)}: a run FAILED (output below)", "", "", "", "", false));
             }
-            if (!trivial.Succeeded) rows.Add(new TargetRow($"Trivial notebook in {CourseTimings.Describe(host)}: a run FAILED (output below)", "", "", "", "", false));
         }
         if (m.Course is { } course)
             rows.Add(new TargetRow($"Whole course ({course.LessonSeconds.Count} lessons), one runner process, wall time",
@@ -159,7 +152,7 @@ internal static class Report
         md.AppendLine(Inv, $"Machine: {Environment.OSVersion}, {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average (1, 5, 15 min) at the start {m.LoadBefore}, at the end {LoadAverage()}.");
         if (m.ProbeCommand is not null) md.AppendLine(Inv, $"Linux reference: `{m.ProbeCommand}` (datasets/capture/cost.c), run before and after the benchmarks.");
         if (m.Headless.Count > 0)
-            md.AppendLine(Inv, $"Lesson times: each notebook run headless {m.HeadlessRuns} times in each host, every run a fresh process (runtime and kernel start included), the trivial notebook and the lessons taken round-robin; each time shown is the median of the {m.HeadlessRuns} runs (lowest–highest in brackets).");
+            md.AppendLine(Inv, $"Lesson times: each lesson run headless {m.HeadlessRuns} times in each host, every run a fresh process (runtime and kernel start included) taken right after a run of the trivial notebook in the same host. Times are medians of the {m.HeadlessRuns} runs (lowest–highest in brackets); a lesson's ratio is the median of its {m.HeadlessRuns} per-run ratios (lesson ÷ the trivial run just before it), so the shared machine's drifting load touches both sides alike.");
         md.AppendLine();
         md.AppendLine("| Target | Measured | Linux reference | Ratio | Goal | Met |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- |");
@@ -167,16 +160,17 @@ internal static class Report
             md.AppendLine(Inv, $"| {r.Target} | {r.Measured} | {r.Reference} | {r.Ratio} | {r.Goal} | {(r.Met switch { true => "yes", false => "**no**", null => "" })} |");
         md.AppendLine();
         var runner = m.Headless.Where(t => t.Host == Host.CourseRunner).ToList();
-        if (runner.FirstOrDefault(t => t.Notebook == CourseTimings.Trivial) is { Cells: { } trivialCells })
+        if (runner.Count > 0)
         {
             md.AppendLine("Cells only: **not** the target's measure. The course runner also prints, per lesson, the time of its cells alone");
             md.AppendLine("(the kernel already started, so the process start, the runtime start and the kernel's construction are left out)");
-            md.AppendLine("and the time from before the lesson's kernel was constructed. Both come from the runs above (medians).");
+            md.AppendLine("and the time from before the lesson's kernel was constructed. Both come from the runs above (medians; the ratio is");
+            md.AppendLine("the median of the per-run ratios to the trivial notebook's cell run just before).");
             md.AppendLine();
             md.AppendLine("| Notebook | Cells only | Ratio to the trivial notebook's cell | With kernel start (runner's clock) | Fresh process, wall time |");
             md.AppendLine("| --- | --- | --- | --- | --- |");
             foreach (var t in runner)
-                md.AppendLine(Inv, $"| {t.Notebook} | {S(t.Cells)} | {(t.Cells is { } c ? (c / trivialCells).ToString("0.00", Inv) + "×" : "")} | {S(t.WithKernelStart)} | {Seconds(t)} |");
+                md.AppendLine(Inv, $"| {t.Notebook} | {S(t.Cells)} | {(t.Notebook == CourseTimings.Trivial ? "(the reference)" : t.CellsRatio is { } c ? c.ToString("0.00", Inv) + "×" : "")} | {S(t.WithKernelStart)} | {Seconds(t.Samples)} |");
             md.AppendLine();
         }
         return md.ToString();
@@ -193,11 +187,11 @@ internal static class Report
 
     private static string S(double? seconds) => seconds is { } s ? s.ToString("0.00", Inv) + " s" : "not measured";
 
-    private static string Seconds(HeadlessTiming t)
+    private static string Seconds(IReadOnlyList<HeadlessSample> samples)
     {
-        var walls = t.Samples.Select(x => x.WallSeconds).ToList();
-        return walls.Count == 0 ? "not measured"
-            : $"{S(t.Wall)} ({walls.Min().ToString("0.00", Inv)}–{walls.Max().ToString("0.00", Inv)})";
+        if (samples.Count == 0) return "not measured";
+        var walls = samples.Select(x => x.WallSeconds).ToList();
+        return $"{S(CourseTimings.Median(walls.Select(w => (double?)w)))} ({walls.Min().ToString("0.00", Inv)}–{walls.Max().ToString("0.00", Inv)})";
     }
 
     private static BenchmarkReport? Benchmark(Measurements m, string method) =>
