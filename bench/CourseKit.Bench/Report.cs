@@ -58,9 +58,17 @@ internal static class Report
             Real(realFork, "real fork() of 1 GiB until it returns"), null));
         if (onDemand?.ResultStatistics?.Median is { } small && Benchmark(m, "OnDemandForkMillion")?.ResultStatistics?.Median is { } large)
             rows.Add(new TargetRow("Stretch: on-demand fork of 1,048,576 pages vs of 262,144 pages (4× the memory)",
-                $"{Time(large)} vs {Time(small)}", "", $"{(large / small).ToString("0.00", Inv)}×", "independent of size (Linux's fork: ≈ 4×)", null));
+                $"{Time(large)} vs {Time(small)}", "", $"{(large / small).ToString("0.00", Inv)}×", "(one call each: see the steady-state rows)", null));
         rows.Add(Compare("On-demand fork + one write in the child + exit + wait vs real fork + exit + wait (1 GiB)", Benchmark(m, "OnDemandForkWriteExitWait"), realReaped,
             Real(realReaped, "real fork, _exit, waitpid"), null));
+        var steady = Benchmark(m, "OnDemandForkExitWaitSteady");
+        rows.Add(Compare("Steady state (many calls): on-demand fork + exit + wait, 262,144 pages, vs real fork + exit + wait (1 GiB)", steady, realReaped,
+            Real(realReaped, "real fork, _exit, waitpid"), null));
+        if (steady?.ResultStatistics?.Median is { } oneGiB && Benchmark(m, "OnDemandForkExitWaitFourGiBSteady")?.ResultStatistics?.Median is { } fourGiB)
+            rows.Add(new TargetRow("Steady state: on-demand fork + exit + wait, 1,048,576 pages vs 262,144 pages (4× the memory)",
+                $"{Time(fourGiB)} vs {Time(oneGiB)}", "", $"{(fourGiB / oneGiB).ToString("0.00", Inv)}×", "independent of size (Linux's fork: ≈ 4×)", null));
+        rows.Add(Compare("Steady state: vfork + exit + wait, 262,144 pages, vs real vfork (1 GiB)", Benchmark(m, "VforkExitWaitSteady"), realVfork,
+            Real(realVfork, "real vfork() until the child's _exit lets it return"), null));
 
         var copy = Benchmark(m, "CowCopy");
         rows.Add(Rate("Copy-on-write write faults per second (copy)", copy, 5_000_000));
@@ -208,7 +216,7 @@ internal static class Report
     {
         double? simNs = sim?.ResultStatistics?.Median;
         double? ratio = simNs is { } s && realMicroseconds is { } r ? s / (r * 1000) : null;
-        return new TargetRow(target, Time(simNs), reference, ratio is { } x ? x.ToString("0.000", Inv) + "×" : "",
+        return new TargetRow(target, Time(simNs), reference, ratio is { } x ? x.ToString(x >= 0.01 ? "0.000" : "0.0#####", Inv) + "×" : "",
             goal is { } g ? $"≤ {g.ToString("0.0", Inv)}× real" : "", goal is { } g2 && ratio is { } x2 ? x2 <= g2 : null);
     }
 

@@ -129,6 +129,9 @@ internal sealed class PageTableDirectory : PageTablePage
 {
     public readonly PageTableLeaf?[] Leaves = new PageTableLeaf?[PageTable.LeafSize];
 
+    /// <summary>Present entries in the leaves below (Rss pages this directory holds for each table pointing at it).</summary>
+    public int Present;
+
     /// <summary>
     /// Page ranges [First, End) whose present entries a fork made copy-on-write while this directory was shared,
     /// not yet written down into the leaves (<see cref="PushPendingDown"/>). Null when nothing is pending.
@@ -213,6 +216,7 @@ public sealed class PageTable
     private readonly Dictionary<ulong, PageTableDirectory> _directories;
     private ulong _lastKey = ulong.MaxValue;
     private PageTableLeaf? _lastLeaf; // a leaf (and directory) of this table only, with nothing pending: safe to change
+    private PageTableDirectory? _lastDirectory; // the directory above _lastLeaf
 
     internal PageTable(PhysicalMemory memory) : this(memory, []) { }
 
@@ -246,7 +250,7 @@ public sealed class PageTable
         ulong key = vpn >> LeafBits;
         if (key != _lastKey || _lastLeaf is null)
         {
-            _lastLeaf = OwnLeaf(key);
+            _lastLeaf = OwnLeaf(key, out _lastDirectory);
             _lastKey = key;
         }
         return ref _lastLeaf.Entries[vpn & LeafMask];
@@ -262,7 +266,7 @@ public sealed class PageTable
         }
         directory.PushPendingDown(directoryKey << DirectoryBits); // the marks hold for every sharer: write them down first
         if (directory.Sharers == 1) return directory;
-        var copy = new PageTableDirectory();
+        var copy = new PageTableDirectory { Present = directory.Present };
         int leaves = 0;
         for (int slot = 0; slot < LeafSize; slot++)
         {
@@ -277,9 +281,9 @@ public sealed class PageTable
         return copy;
     }
 
-    private PageTableLeaf OwnLeaf(ulong key)
+    private PageTableLeaf OwnLeaf(ulong key, out PageTableDirectory directory)
     {
-        var directory = OwnDirectory(key >> 9);
+        directory = OwnDirectory(key >> 9);
         int slot = (int)(key & SlotMask);
         if (directory.Leaves[slot] is not { } leaf)
             return directory.Leaves[slot] = new PageTableLeaf();
@@ -302,12 +306,14 @@ public sealed class PageTable
     /// <summary>The entry for <paramref name="vpn"/> (reached by <see cref="Walk"/>) now maps a page: one more resident page.</summary>
     internal void EntryMapped(ulong vpn)
     {
-        var leaf = vpn >> LeafBits == _lastKey && _lastLeaf is not null ? _lastLeaf : LeafToRead(vpn >> LeafBits).Leaf!;
-        leaf.Present++;
+        var (directory, leaf) = vpn >> LeafBits == _lastKey && _lastLeaf is not null ? (_lastDirectory, _lastLeaf) : LeafToRead(vpn >> LeafBits);
+        leaf!.Present++;
+        directory!.Present++;
         PresentCount++;
     }
 
-    /// <summary>An entry of <paramref name="leaf"/> (this table's own) stopped mapping a page.</summary>
+    /// <summary>An entry of <paramref name="leaf"/> (this table's own) stopped mapping a page. Call it only from a
+    /// <see cref="ForEachSlice"/> visitor with change set: that loop brings the directory's count in step.</summary>
     internal void EntryUnmapped(PageTableLeaf leaf)
     {
         leaf.Present--;
@@ -352,11 +358,11 @@ public sealed class PageTable
         foreach (var key in _directories.Keys.ToList())
         {
             var own = OwnDirectory(key);
-            var copy = new PageTableDirectory();
+            var copy = new PageTableDirectory { Present = own.Present };
             for (int slot = 0; slot < LeafSize; slot++)
             {
                 if (own.Leaves[slot] is null) continue;
-                var leaf = OwnLeaf((key << 9) | (uint)slot);
+                var leaf = OwnLeaf((key << 9) | (uint)slot, out _);
                 copy.Leaves[slot] = leaf.Copy();
                 tables++;
                 entries += leaf.Present + 1; // its present entries, and the directory's pointer to it
@@ -399,6 +405,7 @@ public sealed class PageTable
     private void ForgetWalkCache()
     {
         _lastLeaf = null;
+        _lastDirectory = null;
         _lastKey = ulong.MaxValue;
     }
 
@@ -410,8 +417,15 @@ public sealed class PageTable
     {
         foreach (var (directory, leaf, from, to, leafBase) in Slices(first, end))
         {
-            var target = change ? OwnLeaf(leafBase >> LeafBits) : leaf;
-            visit(target, from, to, leafBase);
+            if (!change)
+            {
+                visit(leaf, from, to, leafBase);
+                continue;
+            }
+            var own = OwnLeaf(leafBase >> LeafBits, out var ownDirectory);
+            int present = own.Present;
+            visit(own, from, to, leafBase);
+            ownDirectory.Present += own.Present - present; // entries the visitor unmapped
         }
         if (change) ForgetWalkCache();
     }
@@ -440,11 +454,12 @@ public sealed class PageTable
     }
 
     /// <summary>The existing leaf whose first page is <paramref name="leafBase"/>, ready to be changed.</summary>
-    internal Pte[] LeafOf(ulong leafBase) => OwnLeaf(leafBase >> LeafBits).Entries;
+    internal Pte[] LeafOf(ulong leafBase) => OwnLeaf(leafBase >> LeafBits, out _).Entries;
 
     /// <summary>
     /// Lets go of every table other page tables still reach (exit or exec of an on-demand-forked process): the
-    /// frames stay mapped through the other tables, so nothing else changes. O(directories + shared leaves).
+    /// frames stay mapped through the other tables, so nothing else changes. O(directories), plus a step per
+    /// leaf slot of the directories this table has copied.
     /// </summary>
     internal void DropSharedTables()
     {
@@ -452,7 +467,7 @@ public sealed class PageTable
         {
             if (directory.Sharers > 1)
             {
-                PresentCount -= directory.ExistingLeaves.Sum(l => l.Present);
+                PresentCount -= directory.Present;
                 _memory.Unshared(directory);
                 _directories.Remove(key);
                 continue;
@@ -461,6 +476,7 @@ public sealed class PageTable
             {
                 if (directory.Leaves[slot] is not { Sharers: > 1 } leaf) continue;
                 PresentCount -= leaf.Present;
+                directory.Present -= leaf.Present;
                 _memory.Unshared(leaf);
                 directory.Leaves[slot] = null;
             }
