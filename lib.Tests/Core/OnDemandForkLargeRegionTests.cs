@@ -70,18 +70,24 @@ public class OnDemandForkLargeRegionTests
             var actual = Apply(onDemand, ops[step], step);
             string where = $"step {step} {ops[step]}";
             Assert.True(expected.ToString() == actual.ToString(), $"{where}: classic {expected}, on-demand {actual}");
-            var after = onDemand.Snapshot();
-            Assert.True(classic.Snapshot() == after, $"{where}: the machines' snapshots differ\n{Difference(classic.Snapshot(), after)}");
-            Assert.Equal(classic.Events.Select(e => e.ToString()), onDemand.Events.Select(e => e.ToString()));
-            SameContents(classic, onDemand, after, where);
-            KernelInvariants.CheckAfterStep(onDemand, before, after, start);
-            foreach (var process in onDemand.Processes.Where(p => p.AddressSpace is not null))
-                Assert.True(process.AddressSpace!.ResidentPages == after[process.Pid]!.Memory!.Pages.Count, $"{where}: {process.Pid}'s resident count");
-            before = after;
+            before = Compare(classic, onDemand, before, start, where);
         }
         KernelInvariants.KillEverythingAndCheckNoLeak(onDemand);
         KernelInvariants.KillEverythingAndCheckNoLeak(classic);
         Assert.Equal(classic.Snapshot(), onDemand.Snapshot());
+    }
+
+    /// <summary>The machines agree after a step: snapshots, events, frame contents, resident counts, invariants.</summary>
+    private static Tracing.MachineSnapshot Compare(Machine classic, Machine onDemand, Tracing.MachineSnapshot before, long start, string where)
+    {
+        var after = onDemand.Snapshot();
+        Assert.True(classic.Snapshot() == after, $"{where}: the machines' snapshots differ\n{Difference(classic.Snapshot(), after)}");
+        Assert.Equal(classic.Events.Select(e => e.ToString()), onDemand.Events.Select(e => e.ToString()));
+        SameContents(classic, onDemand, after, where);
+        KernelInvariants.CheckAfterStep(onDemand, before, after, start);
+        foreach (var process in onDemand.Processes.Where(p => p.AddressSpace is not null))
+            Assert.True(process.AddressSpace!.ResidentPages == after[process.Pid]!.Memory!.Pages.Count, $"{where}: {process.Pid}'s resident count");
+        return after;
     }
 
     /// <summary>The words the generated stores write (first words, last word) are the same in every used frame.</summary>
@@ -199,5 +205,150 @@ public class OnDemandForkLargeRegionTests
                 return m.Write(caller, at, [1, 2, 3, 4, 5, 6, 7, 8]).ToString();
             }
         }
+    }
+
+    // ----- named scenarios: the cases the brief of the on-demand fork lists, each run on both machines -----
+
+    /// <summary>One step of a scenario: a call on a machine, its result as text (both machines get the same PIDs).</summary>
+    public delegate object Step(Machine m);
+
+    /// <summary>The i-th live process other than init, in PID order.</summary>
+    private static Pid P(Machine m, int i) => m.Processes.Where(p => p.Pid != Pid.Init && p.State != ProcessState.Zombie).OrderBy(p => p.Pid.Value).ElementAt(i).Pid;
+
+    private static Segment Mapping(Machine m, int process, int i) =>
+        m.Process(P(m, process))!.AddressSpace!.Segments.Where(s => s.Kind == SegmentKind.Mmap).OrderBy(s => s.Start).ElementAt(i);
+
+    private static VirtualAddress Page(Machine m, Segment segment, long page) => segment.Start + page * m.PageSize;
+
+    /// <summary>Writes pages [from, to) of a segment (every <paramref name="stride"/>-th), one store each.</summary>
+    private static string Fill(Machine m, int process, Segment segment, long from, long to, long stride = 1, ulong tag = 0)
+    {
+        var results = new List<string>();
+        for (long page = from; page < to; page += stride) results.Add(m.WriteWord(P(m, process), Page(m, segment, page), tag + (ulong)page).ToString());
+        return string.Join("; ", results.Distinct());
+    }
+
+    private static string ReadAll(Machine m, int process, Segment segment, long from, long to, long stride = 1) =>
+        string.Join("; ", Enumerable.Range(0, (int)((to - from + stride - 1) / stride)).Select(i => m.ReadWord(P(m, process), Page(m, segment, from + i * stride)).ToString()));
+
+    private static void RunScenario(int pageSize, bool zeroPage, params Step[] steps)
+    {
+        var classic = Boot(pageSize, zeroPage, onDemand: false);
+        var onDemand = Boot(pageSize, zeroPage, onDemand: true);
+        classic.Start("/home/student/a.out");
+        onDemand.Start("/home/student/a.out");
+        var before = onDemand.Snapshot();
+        for (int i = 0; i < steps.Length; i++)
+        {
+            long start = onDemand.Clock + 1;
+            string expected = steps[i](classic)?.ToString() ?? "", actual = steps[i](onDemand)?.ToString() ?? "";
+            Assert.True(expected == actual, $"step {i}: classic {expected}\non-demand {actual}");
+            Assert.False(actual.Contains("killed") || actual.Contains("= -1"), $"step {i} did not do what the scenario means: {actual}");
+            before = Compare(classic, onDemand, before, start, $"step {i}");
+        }
+        KernelInvariants.KillEverythingAndCheckNoLeak(onDemand);
+        KernelInvariants.KillEverythingAndCheckNoLeak(classic);
+        Assert.Equal(classic.Snapshot(), onDemand.Snapshot());
+    }
+
+    private static Step MmapAndFill(int process, long pages, long stride = 1, bool shared = false) => m =>
+    {
+        var at = m.Mmap(P(m, process), pages * m.PageSize, Protection.ReadWrite, shared).Value;
+        var segment = m.Process(P(m, process))!.AddressSpace!.FindSegment(at)!;
+        return Fill(m, process, segment, 0, pages, stride);
+    };
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(4096)]
+    public void A_middle_process_of_a_fork_chain_writes_then_exits(int pageSize) => RunScenario(pageSize, true,
+        MmapAndFill(0, 1100),
+        m => m.Fork(P(m, 0)),
+        m => m.Fork(P(m, 1)),                                                // the grandchild shares what the child shares
+        m => Fill(m, 1, Mapping(m, 1, 0), 0, 1100, 300, tag: 0x100),          // the middle one writes across three leaves
+        m => m.Exit(P(m, 1), 0),
+        m => m.Wait(P(m, 0)),
+        m => Fill(m, 1, Mapping(m, 1, 0), 5, 1100, 350, tag: 0x200),          // the grandchild (now second) writes
+        m => Fill(m, 0, Mapping(m, 0, 0), 5, 1100, 350, tag: 0x300),          // and the parent, after it
+        m => ReadAll(m, 1, Mapping(m, 1, 0), 0, 1100, 37),
+        m => m.Exit(P(m, 1), 0),
+        m => Fill(m, 0, Mapping(m, 0, 0), 0, 1100, 101, tag: 0x400));
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(4096)]
+    public void A_process_whose_directories_are_shared_execs_or_vforks_or_starts_a_thread(int pageSize) => RunScenario(pageSize, true,
+        MmapAndFill(0, 1100, 3),
+        m => m.Fork(P(m, 0)),
+        m => m.Exec(P(m, 0), "/home/student/a.out", ["x"]),                  // the parent lets go of what the child still uses
+        m => Fill(m, 1, Mapping(m, 1, 0), 0, 1100, 97, tag: 0x10),
+        m => m.Fork(P(m, 1)),
+        m => m.Vfork(P(m, 2)),                                               // a vfork child of a process whose tables are shared
+        m => Fill(m, 3, Mapping(m, 3, 0), 1, 1100, 250, tag: 0x20),           // writes through the parent's space
+        m => m.Exec(P(m, 3), "/bin/true", ["true"]),
+        m => ReadAll(m, 2, Mapping(m, 2, 0), 0, 1100, 125),
+        m => m.Clone(P(m, 2), CloneFlags.Vm | CloneFlags.Sighand | CloneFlags.Thread),
+        m => m.WriteWord(m.Process(P(m, 2))!.Threads.Last().Tid, Page(m, Mapping(m, 2, 0), 700), 0x30),
+        m => ReadAll(m, 1, Mapping(m, 1, 0), 0, 1100, 100));
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(4096)]
+    public void A_child_unmaps_or_shrinks_part_of_a_shared_directory(int pageSize) => RunScenario(pageSize, false,
+        MmapAndFill(0, 600),
+        MmapAndFill(0, 700, 2),
+        m => m.Sbrk(P(m, 0), 1500L * m.PageSize),
+        m => Fill(m, 0, m.Process(P(m, 0))!.AddressSpace!.Segments.First(s => s.Kind == SegmentKind.Heap), 0, 1500, 3),
+        m => m.Fork(P(m, 0)),
+        m => m.Munmap(P(m, 1), Mapping(m, 1, 1).Start, Mapping(m, 1, 1).Length),
+        m => ReadAll(m, 0, Mapping(m, 0, 1), 0, 600, 7),
+        m => m.Sbrk(P(m, 1), -1000L * m.PageSize),                          // across leaves of a shared directory
+        m => Fill(m, 0, m.Process(P(m, 0))!.AddressSpace!.Segments.First(s => s.Kind == SegmentKind.Heap), 0, 1500, 250, tag: 0x40),
+        m => m.Sbrk(P(m, 1), 500L * m.PageSize),
+        m => Fill(m, 1, m.Process(P(m, 1))!.AddressSpace!.Segments.First(s => s.Kind == SegmentKind.Heap), 400, 1000, 50, tag: 0x50),
+        m => m.Munmap(P(m, 0), Mapping(m, 0, 0).Start, Mapping(m, 0, 0).Length),
+        m => m.Fork(P(m, 1)),
+        m => m.Sbrk(P(m, 2), -500L * m.PageSize));
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(4096)]
+    public void Zero_page_entries_shared_mappings_and_a_growing_stack_in_shared_tables(int pageSize) => RunScenario(pageSize, true,
+        m => m.Mmap(P(m, 0), 1100L * m.PageSize, Protection.ReadWrite),
+        m => ReadAll(m, 0, Mapping(m, 0, 0), 0, 1100, 2),                    // zero-page entries
+        m => Fill(m, 0, Mapping(m, 0, 0), 0, 1100, 3),
+        MmapAndFill(0, 900, 2, shared: true),
+        m => m.WriteWord(P(m, 0), m.Process(P(m, 0))!.AddressSpace!.Segments.First(s => s.Kind == SegmentKind.Stack).Start + -600L * m.PageSize, 1),
+        m => m.Fork(P(m, 0)),
+        m => ReadAll(m, 1, Mapping(m, 1, 0), 0, 1100, 5),
+        m => Fill(m, 1, Mapping(m, 1, 0), 0, 1100, 4, tag: 0x60),              // zero-page, copy-on-write and untouched pages
+        m => Fill(m, 1, Mapping(m, 1, 1), 0, 900, 3, tag: 0x70),               // MAP_SHARED: the parent sees the written ones
+        m => ReadAll(m, 0, Mapping(m, 0, 1), 0, 900, 3),
+        m => m.WriteWord(P(m, 1), m.Process(P(m, 1))!.AddressSpace!.Segments.First(s => s.Kind == SegmentKind.Stack).Start + -700L * m.PageSize, 2),
+        m => m.WriteWord(P(m, 0), m.Process(P(m, 0))!.AddressSpace!.Segments.First(s => s.Kind == SegmentKind.Stack).Start, 3),
+        m => Fill(m, 0, Mapping(m, 0, 0), 1, 1100, 2, tag: 0x80));
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(4096)]
+    public void Pages_on_both_sides_of_a_directory_boundary(int pageSize)
+    {
+        long pages = (1L << PageTable.DirectoryBits) + 1000;
+        Step near(int process, ulong tag) => m =>
+        {
+            var segment = Mapping(m, process, 0);
+            long boundary = (long)((((segment.Start.Value / (ulong)m.PageSize) >> PageTable.DirectoryBits) + 1) << PageTable.DirectoryBits) - (long)(segment.Start.Value / (ulong)m.PageSize);
+            return Fill(m, process, segment, boundary - 600, boundary + 600, 100, tag);
+        };
+        RunScenario(pageSize, true,
+            m => m.Mmap(P(m, 0), pages * m.PageSize, Protection.ReadWrite),
+            near(0, 0),
+            m => m.Fork(P(m, 0)),
+            near(1, 0x90),
+            m => m.Fork(P(m, 1)),
+            m => m.Exit(P(m, 1), 0),
+            near(1, 0xA0),
+            near(0, 0xB0),
+            m => m.Munmap(P(m, 1), Mapping(m, 1, 0).Start, Mapping(m, 1, 0).Length));
     }
 }
