@@ -166,6 +166,30 @@ public class OnDemandForkTests
     }
 
     [Fact]
+    public void Fork_exit_wait_in_a_loop_leaves_the_parent_as_it_was()
+    {
+        // A shell forks, the child exits, the shell waits, again and again, without writing in between: each fork
+        // records the same copy-on-write ranges on the parent's directories, which must not pile up (a list that
+        // grows by a range per fork, pushed down 512 leaves at a time at the next write).
+        var (m, p, region) = Big(onDemand: true, 2048);
+        var table = m.Process(p)!.AddressSpace!.PageTable;
+        void Cycle()
+        {
+            var child = m.Fork(p).Value;
+            m.Exit(child, 0).ThrowIfNotOk();
+            m.Wait(p, child).ThrowIfNotOk();
+        }
+        Cycle();
+        int ranges = table.PendingRanges;
+        Assert.True(ranges > 0, "a fork records its copy-on-write ranges");
+        for (int i = 0; i < 1000; i++) Cycle();
+        Assert.Equal(ranges, table.PendingRanges);
+        var reuse = m.Process(p)!.Faults.CowReuse;
+        m.WriteWord(p, region + 1000 * m.PageSize, 1).ThrowIfNotOk(); // still copy-on-write, as after a classic fork
+        Assert.Equal(reuse + 1, m.Process(p)!.Faults.CowReuse);
+    }
+
+    [Fact]
     public void On_demand_fork_without_copy_on_write_is_refused_with_the_reason()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Machine.Boot(new MachineOptions { OnDemandFork = true, CopyOnWrite = false }));

@@ -238,6 +238,9 @@ public sealed class PageTable
     /// <summary>Of <see cref="Tables"/>, the leaves other page tables reach too (after an on-demand fork).</summary>
     public int SharedTables => _directories.Values.Sum(d => d.Sharers > 1 ? d.ExistingLeaves.Count() : d.ExistingLeaves.Count(l => l.Sharers > 1));
 
+    /// <summary>Copy-on-write ranges recorded on this table's directories and not yet written down into leaves.</summary>
+    internal int PendingRanges => _directories.Values.Sum(d => d.PendingCow?.Count ?? 0);
+
     /// <summary>Of <see cref="Directories"/>, the ones other page tables point at too (after an on-demand fork).</summary>
     public int SharedDirectories => _directories.Values.Count(d => d.Sharers > 1);
 
@@ -397,7 +400,13 @@ public sealed class PageTable
         {
             if (!_directories.TryGetValue(key, out var directory)) continue;
             ulong directoryBase = key << DirectoryBits, directoryEnd = directoryBase + (1UL << DirectoryBits);
-            (directory.PendingCow ??= []).Add((Math.Max(first, directoryBase), Math.Min(end, directoryEnd)));
+            ulong from = Math.Max(first, directoryBase), to = Math.Min(end, directoryEnd);
+            var ranges = directory.PendingCow ??= [];
+            // Forks with no change in between record the same ranges again: keep only ranges no other one covers,
+            // so fork + exit + wait in a loop leaves the list as it was instead of growing it by a range per fork.
+            if (ranges.Exists(r => r.First <= from && to <= r.End)) continue;
+            ranges.RemoveAll(r => from <= r.First && r.End <= to);
+            ranges.Add((from, to));
         }
         ForgetWalkCache(); // Walk's cache holds only leaves with nothing pending
     }
