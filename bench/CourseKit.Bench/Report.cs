@@ -47,28 +47,30 @@ internal static class Report
         string Real(double? us, string what) => us is { } v ? $"{Time(v * 1000)} ({what}, median of {forkSamples})" : "not measured";
 
         var fork = Benchmark(m, "Fork");
-        rows.Add(Compare("Simulated fork of 262,144 resident pages vs real fork of 1 GiB", fork, realFork,
-            Real(realFork, "real fork() of 1 GiB until it returns"), 0.5));
-        rows.Add(Compare("Simulated fork + exit + wait vs real (262,144 pages / 1 GiB)", Benchmark(m, "ForkExitWait"), realReaped,
-            Real(realReaped, "real fork, _exit, waitpid"), null));
-        rows.Add(Compare("Simulated vfork of 262,144 resident pages vs real vfork of 1 GiB", Benchmark(m, "Vfork"), realVfork,
-            Real(realVfork, "real vfork() until the child's _exit lets it return"), null));
-        var onDemand = Benchmark(m, "OnDemandFork");
-        rows.Add(Compare("Stretch: simulated on-demand fork (shared page-table directories) of 262,144 pages vs real fork of 1 GiB", onDemand, realFork,
-            Real(realFork, "real fork() of 1 GiB until it returns"), null));
-        if (onDemand?.ResultStatistics?.Median is { } small && Benchmark(m, "OnDemandForkMillion")?.ResultStatistics?.Median is { } large)
-            rows.Add(new TargetRow("Stretch: on-demand fork of 1,048,576 pages vs of 262,144 pages (4× the memory)",
-                $"{Time(large)} vs {Time(small)}", "", $"{(large / small).ToString("0.00", Inv)}×", "(one call each: see the steady-state rows)", null));
-        rows.Add(Compare("On-demand fork + one write in the child + exit + wait vs real fork + exit + wait (1 GiB)", Benchmark(m, "OnDemandForkWriteExitWait"), realReaped,
-            Real(realReaped, "real fork, _exit, waitpid"), null));
-        var steady = Benchmark(m, "OnDemandForkExitWaitSteady");
-        rows.Add(Compare("Steady state (many calls): on-demand fork + exit + wait, 262,144 pages, vs real fork + exit + wait (1 GiB)", steady, realReaped,
-            Real(realReaped, "real fork, _exit, waitpid"), null));
-        if (steady?.ResultStatistics?.Median is { } oneGiB && Benchmark(m, "OnDemandForkExitWaitFourGiBSteady")?.ResultStatistics?.Median is { } fourGiB)
-            rows.Add(new TargetRow("Steady state: on-demand fork + exit + wait, 1,048,576 pages vs 262,144 pages (4× the memory)",
-                $"{Time(fourGiB)} vs {Time(oneGiB)}", "", $"{(fourGiB / oneGiB).ToString("0.00", Inv)}×", "independent of size (Linux's fork: ≈ 4×)", null));
+        string forkReference = Real(realFork, "real fork() of 1 GiB until it returns");
+        string reapedReference = Real(realReaped, "real fork, _exit, waitpid");
+        string vforkReference = Real(realVfork, "real vfork() until the child's _exit lets it return");
+        void AddSizeRatio(string target, string oneGiBMethod, string fourGiBMethod, string goal)
+        {
+            if (Benchmark(m, oneGiBMethod)?.ResultStatistics?.Median is { } small && Benchmark(m, fourGiBMethod)?.ResultStatistics?.Median is { } large)
+                rows.Add(new TargetRow(target, $"{Time(large)} vs {Time(small)}", "", $"{(large / small).ToString("0.00", Inv)}×", goal, null));
+        }
+
+        rows.Add(Compare("Simulated fork of 262,144 resident pages vs real fork of 1 GiB", fork, realFork, forkReference, 0.5));
+        rows.Add(Compare("Simulated fork + exit + wait vs real (262,144 pages / 1 GiB)", Benchmark(m, "ForkExitWait"), realReaped, reapedReference, null));
+        rows.Add(Compare("Simulated vfork of 262,144 resident pages vs real vfork of 1 GiB", Benchmark(m, "Vfork"), realVfork, vforkReference, null));
+        rows.Add(Compare("Stretch: simulated on-demand fork (shared page-table directories) of 262,144 pages vs real fork of 1 GiB",
+            Benchmark(m, "OnDemandFork"), realFork, forkReference, null));
+        AddSizeRatio("Stretch: on-demand fork of 1,048,576 pages vs of 262,144 pages (4× the memory)", "OnDemandFork", "OnDemandForkMillion",
+            "(one call each: see the steady-state rows)");
+        rows.Add(Compare("On-demand fork + one write in the child + exit + wait vs real fork + exit + wait (1 GiB)",
+            Benchmark(m, "OnDemandForkWriteExitWait"), realReaped, reapedReference, null));
+        rows.Add(Compare("Steady state (many calls): on-demand fork + exit + wait, 262,144 pages, vs real fork + exit + wait (1 GiB)",
+            Benchmark(m, "OnDemandForkExitWaitSteady"), realReaped, reapedReference, null));
+        AddSizeRatio("Steady state: on-demand fork + exit + wait, 1,048,576 pages vs 262,144 pages (4× the memory)",
+            "OnDemandForkExitWaitSteady", "OnDemandForkExitWaitFourGiBSteady", "independent of size (Linux's fork: ≈ 4×)");
         rows.Add(Compare("Steady state: vfork + exit + wait, 262,144 pages, vs real vfork (1 GiB)", Benchmark(m, "VforkExitWaitSteady"), realVfork,
-            Real(realVfork, "real vfork() until the child's _exit lets it return"), null));
+            vforkReference, null));
 
         var copy = Benchmark(m, "CowCopy");
         rows.Add(Rate("Copy-on-write write faults per second (copy)", copy, 5_000_000));
