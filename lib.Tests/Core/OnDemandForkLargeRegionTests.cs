@@ -56,67 +56,9 @@ public class OnDemandForkLargeRegionTests
         Frames = 6000, PageSize = pageSize, PidMax = 60, MaxProcessesPerUser = 10, ZeroPage = zeroPage, OnDemandFork = onDemand,
     });
 
-    private static void RunBoth(int pageSize, bool zeroPage, BigOp[] ops)
-    {
-        var classic = Boot(pageSize, zeroPage, onDemand: false);
-        var onDemand = Boot(pageSize, zeroPage, onDemand: true);
-        classic.Start("/home/student/a.out");
-        onDemand.Start("/home/student/a.out");
-        var before = onDemand.Snapshot();
-        for (int step = 0; step < ops.Length; step++)
-        {
-            long start = onDemand.Clock + 1;
-            var expected = Apply(classic, ops[step], step);
-            var actual = Apply(onDemand, ops[step], step);
-            string where = $"step {step} {ops[step]}";
-            Assert.True(expected.ToString() == actual.ToString(), $"{where}: classic {expected}, on-demand {actual}");
-            before = Compare(classic, onDemand, before, start, where);
-        }
-        KernelInvariants.KillEverythingAndCheckNoLeak(onDemand);
-        KernelInvariants.KillEverythingAndCheckNoLeak(classic);
-        Assert.Equal(classic.Snapshot(), onDemand.Snapshot());
-    }
-
-    /// <summary>The machines agree after a step: snapshots, events, frame contents, resident counts, invariants.</summary>
-    private static Tracing.MachineSnapshot Compare(Machine classic, Machine onDemand, Tracing.MachineSnapshot before, long start, string where)
-    {
-        var after = onDemand.Snapshot();
-        Assert.True(classic.Snapshot() == after, $"{where}: the machines' snapshots differ\n{Difference(classic.Snapshot(), after)}");
-        Assert.Equal(classic.Events.Select(e => e.ToString()), onDemand.Events.Select(e => e.ToString()));
-        SameContents(classic, onDemand, after, where);
-        KernelInvariants.CheckAfterStep(onDemand, before, after, start);
-        foreach (var process in onDemand.Processes.Where(p => p.AddressSpace is not null))
-            Assert.True(process.AddressSpace!.ResidentPages == after[process.Pid]!.Memory!.Pages.Count, $"{where}: {process.Pid}'s resident count");
-        return after;
-    }
-
-    /// <summary>The words the generated stores write (first words, last word) are the same in every used frame.</summary>
-    private static void SameContents(Machine classic, Machine onDemand, Tracing.MachineSnapshot after, string where)
-    {
-        int words = onDemand.PageSize / 8;
-        foreach (var frame in after.Frames.Used)
-            foreach (int word in new[] { 0, 1, 2, 3, words - 1 })
-                Assert.True(classic.Memory.ReadWord(frame.Frame, word) == onDemand.Memory.ReadWord(frame.Frame, word), $"{where}: word {word} of {frame.Frame} differs");
-    }
-
-    private static string Difference(Tracing.MachineSnapshot a, Tracing.MachineSnapshot b)
-    {
-        if (a.Frames != b.Frames) return $"frames: {a.Frames.Free} vs {b.Frames.Free} free; first differing used frame: "
-            + a.Frames.Used.Zip(b.Frames.Used).FirstOrDefault(x => x.First != x.Second);
-        foreach (var p in a.Processes)
-        {
-            var q = b[p.Pid];
-            if (q is null) return $"{p.Pid} missing";
-            if (p == q) continue;
-            if (p.Memory is { } x && q.Memory is { } y)
-            {
-                var page = x.Pages.Zip(y.Pages).FirstOrDefault(z => z.First != z.Second);
-                return $"{p.Pid}: pages {x.Pages.Count} vs {y.Pages.Count}, first differing {page}, smaps {x.Smaps} vs {y.Smaps}, faults {p.Faults} vs {q.Faults}";
-            }
-            return $"{p.Pid}: {p} vs {q}";
-        }
-        return "elsewhere";
-    }
+    private static void RunBoth(int pageSize, bool zeroPage, BigOp[] ops) =>
+        ForkStrategyTwins.Run(onDemand => Boot(pageSize, zeroPage, onDemand), ops.Length, (m, i) => Apply(m, ops[i], i),
+            describe: i => $"step {i} {ops[i]}");
 
     /// <summary>A segment of the space; for a write, mostly a writable one (a write to code kills the process).</summary>
     private static Segment PickSegment(AddressSpace space, BigOp op, bool write)
@@ -231,25 +173,10 @@ public class OnDemandForkLargeRegionTests
     private static string ReadAll(Machine m, int process, Segment segment, long from, long to, long stride = 1) =>
         string.Join("; ", Enumerable.Range(0, (int)((to - from + stride - 1) / stride)).Select(i => m.ReadWord(P(m, process), Page(m, segment, from + i * stride)).ToString()));
 
-    private static void RunScenario(int pageSize, bool zeroPage, params Step[] steps)
-    {
-        var classic = Boot(pageSize, zeroPage, onDemand: false);
-        var onDemand = Boot(pageSize, zeroPage, onDemand: true);
-        classic.Start("/home/student/a.out");
-        onDemand.Start("/home/student/a.out");
-        var before = onDemand.Snapshot();
-        for (int i = 0; i < steps.Length; i++)
-        {
-            long start = onDemand.Clock + 1;
-            string expected = steps[i](classic)?.ToString() ?? "", actual = steps[i](onDemand)?.ToString() ?? "";
-            Assert.True(expected == actual, $"step {i}: classic {expected}\non-demand {actual}");
-            Assert.False(actual.Contains("killed") || actual.Contains("= -1"), $"step {i} did not do what the scenario means: {actual}");
-            before = Compare(classic, onDemand, before, start, $"step {i}");
-        }
-        KernelInvariants.KillEverythingAndCheckNoLeak(onDemand);
-        KernelInvariants.KillEverythingAndCheckNoLeak(classic);
-        Assert.Equal(classic.Snapshot(), onDemand.Snapshot());
-    }
+    private static void RunScenario(int pageSize, bool zeroPage, params Step[] steps) =>
+        ForkStrategyTwins.Run(onDemand => Boot(pageSize, zeroPage, onDemand), steps.Length, (m, i) => steps[i](m),
+            checkResult: (where, result) => Assert.False(result.Contains("killed") || result.Contains("= -1"),
+                $"{where} did not do what the scenario means: {result}"));
 
     private static Step MmapAndFill(int process, long pages, long stride = 1, bool shared = false) => m =>
     {

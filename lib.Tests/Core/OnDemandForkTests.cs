@@ -40,33 +40,13 @@ public class OnDemandForkTests
     private static Machine Boot(bool onDemand) =>
         Machine.Boot(new MachineOptions { Frames = 64, PidMax = 40, MaxProcessesPerUser = 12, OnDemandFork = onDemand });
 
-    private static void RunBoth(KernelPropertyTests.Op[] ops)
-    {
-        var classic = Boot(false);
-        var onDemand = Boot(true);
-        classic.Start("/home/student/a.out");
-        onDemand.Start("/home/student/a.out");
-        var before = onDemand.Snapshot();
-        for (int step = 0; step < ops.Length; step++)
+    private static void RunBoth(KernelPropertyTests.Op[] ops) =>
+        ForkStrategyTwins.Run(Boot, ops.Length, (m, i) =>
         {
-            long start = onDemand.Clock + 1;
-            var expected = KernelPropertyTests.Apply(classic, ops[step], step);
-            var actual = KernelPropertyTests.Apply(onDemand, ops[step], step);
-            string where = $"step {step} {ops[step]}";
-            Assert.True(expected.Result.ToString() == actual.Result.ToString(), $"{where}: classic {expected.Result}, on-demand {actual.Result}");
-            var after = onDemand.Snapshot();
-            Assert.True(classic.Snapshot() == after, $"{where}: the machines' snapshots differ");
-            Assert.Equal(classic.Events.Select(e => e.ToString()), onDemand.Events.Select(e => e.ToString()));
-            KernelInvariants.CheckAfterStep(onDemand, before, after, start);
-            foreach (var process in onDemand.Processes.Where(p => p.AddressSpace is not null))
-                Assert.True(process.AddressSpace!.ResidentPages == after[process.Pid]!.Memory!.Pages.Count, $"{where}: {process.Pid}'s resident count");
-            if (actual.Write is { } w && actual.Result.IsOk) KernelInvariants.CheckVisibility(onDemand, w.Writer, w.Address, w.Value);
-            before = after;
-        }
-        KernelInvariants.KillEverythingAndCheckNoLeak(onDemand);
-        KernelInvariants.KillEverythingAndCheckNoLeak(classic);
-        Assert.Equal(classic.Snapshot(), onDemand.Snapshot());
-    }
+            var (result, write) = KernelPropertyTests.Apply(m, ops[i], i);
+            if (write is { } w && result.IsOk) KernelInvariants.CheckVisibility(m, w.Writer, w.Address, w.Value);
+            return result;
+        }, describe: i => $"step {i} {ops[i]}");
 
     /// <summary>A process with <paramref name="pages"/> resident pages in one mapping, and the mapping's start.</summary>
     private static (Machine Machine, Pid Process, VirtualAddress Region) Big(bool onDemand, int pages)
